@@ -1,0 +1,203 @@
+"""``validate --annotate``: a copy of the clerk's workbook with every offending cell
+coloured (red = error, yellow = warning) and commented, and a ``Loi`` sheet listing every
+issue with a link to its cell.
+
+Marks are recorded in a very hidden sheet so that annotating an annotated file (or
+"Xóa đánh dấu" on the ribbon) first restores each cell's own fill and comment: marks
+are replaced, never stacked. The copy is written with openpyxl, which cannot keep some
+features (shapes, form controls, slicers, …): :func:`lost_features` names the ones a
+file has, and the caller tells the user.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from .i18n import Lang
+from .issues import Issue
+from .output import check_output, write_atomic
+from .validate import Report
+
+ISSUES_SHEET = "Loi"
+MARKS_SHEET = "_xlnd_danh_dau"
+AUTHOR = "xl-nhandao"
+FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
+_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+_SEVERITY_EN = {"error": "Error", "warning": "Warning", "info": "Info"}
+
+_FEATURES = [
+    # (test on the zip, Vietnamese, English)
+    (lambda names, data: any(n.startswith("xl/drawings/") and b"<xdr:sp" in data(n) for n in names
+                             if n.endswith(".xml")),
+     "hình vẽ, hộp chữ (shapes)", "shapes and text boxes"),
+    (lambda names, data: any(n.startswith("xl/ctrlProps/") for n in names), "nút điều khiển (form controls)",
+     "form controls"),
+    (lambda names, data: any(n.startswith(("xl/slicers/", "xl/slicerCaches/", "xl/timelines/")) for n in names),
+     "slicer, timeline", "slicers and timelines"),
+    (lambda names, data: any(n.startswith("xl/threadedComments/") for n in names),
+     "ghi chú hội thoại (threaded comments; còn lại ghi chú thường)", "threaded comments (plain notes remain)"),
+    (lambda names, data: any(n.startswith("xl/worksheets/sheet") and b"x14:dataValidation" in data(n)
+                             for n in names), "danh sách thả xuống tham chiếu trang khác (kiểu Excel 2010)",
+     "cross-sheet dropdown lists (Excel 2010 form)"),
+    (lambda names, data: any(n.startswith("xl/worksheets/sheet") and b"x14:sparklineGroup" in data(n)
+                             for n in names), "biểu đồ thu nhỏ (sparklines)", "sparklines"),
+    (lambda names, data: any(n.startswith("xl/worksheets/sheet") and b"<f" in data(n) for n in names),
+     "kết quả đã tính của công thức (Excel tính lại khi mở bản sao)",
+     "cached formula results (Excel recalculates when the copy is opened)"),
+]
+
+
+def lost_features(path: Path) -> list[tuple[str, str]]:
+    """Features of ``path`` that an openpyxl copy will not keep, as (vi, en) names."""
+    out: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            cache: dict[str, bytes] = {}
+
+            def data(n: str) -> bytes:
+                if n not in cache:
+                    cache[n] = zf.read(n)
+                return cache[n]
+
+            for test, vi, en in _FEATURES:
+                if test(names, data):
+                    out.append((vi, en))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return out
+    return out
+
+
+def annotate_file(src: Path, report: Report, out: Path, lang: Lang = "vi") -> list[str]:
+    """Write the annotated copy of ``src`` to ``out``; return notices about features the
+    copy cannot keep (one line each, in ``lang``)."""
+    from openpyxl import load_workbook
+
+    check_output(out, [src])
+    lost = lost_features(src)
+    wb = load_workbook(src, rich_text=True)
+    clear_marks(wb)
+    mark(wb, report.issues, lang)
+    wb.calculation.fullCalcOnLoad = True
+    write_atomic(out, lambda tmp: wb.save(tmp))
+    if not lost:
+        return []
+    names = ", ".join(vi if lang == "vi" else en for vi, en in lost)
+    if lang == "vi":
+        return [f"Lưu ý: bản đánh dấu không giữ được {names} của tệp gốc; tệp gốc không bị thay đổi."]
+    return [f"Note: the annotated copy cannot keep the original's {names}; the original is unchanged."]
+
+
+def clear_marks(wb) -> int:
+    """Restore every cell marked by an earlier annotation; remove the ``Loi`` sheet.
+    Returns the number of cells restored."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles.fills import GradientFill, PatternFill
+    from openpyxl.xml.functions import fromstring
+
+    restored = 0
+    if MARKS_SHEET in wb.sheetnames:
+        ws = wb[MARKS_SHEET]
+        for sheet, ref, fill_xml, comment_json in ws.iter_rows(min_row=2, values_only=True):
+            if sheet not in wb.sheetnames or not ref:
+                continue
+            cell = wb[sheet][ref]
+            if fill_xml:
+                node = fromstring(fill_xml)
+                cls = GradientFill if node.tag.endswith("gradientFill") else PatternFill
+                cell.fill = cls.from_tree(node)
+            else:
+                cell.fill = PatternFill()
+            if comment_json:
+                c = json.loads(comment_json)
+                cell.comment = Comment(c["text"], c.get("author") or "")
+            else:
+                cell.comment = None
+            restored += 1
+        del wb[MARKS_SHEET]
+    if ISSUES_SHEET in wb.sheetnames:
+        del wb[ISSUES_SHEET]
+    return restored
+
+
+def mark(wb, issues: list[Issue], lang: Lang) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.xml.functions import tostring
+
+    by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
+    for i in issues:
+        if i.sheet and i.cell and i.sheet in wb.sheetnames and i.severity in FILL:
+            by_cell[(i.sheet, i.cell)].append(i)
+    store = wb.create_sheet(MARKS_SHEET)
+    store.append(["Trang", "Ô", "Tô nền gốc", "Ghi chú gốc"])
+    for (sheet, ref), cell_issues in by_cell.items():
+        cell = wb[sheet][ref]
+        fill = cell.fill
+        original_fill = tostring(fill.to_tree()).decode() if fill is not None and fill.fill_type else ""
+        comment = cell.comment
+        original_comment = (
+            json.dumps({"text": comment.text, "author": comment.author}, ensure_ascii=False) if comment else ""
+        )
+        store.append([sheet, ref, original_fill, original_comment])
+        worst = "error" if any(i.severity == "error" for i in cell_issues) else "warning"
+        cell.fill = PatternFill("solid", fgColor=FILL[worst])
+        lines = [f"• {i.message(lang)}" + (f" → {i.hint(lang)}" if i.hint(lang) else "") for i in cell_issues]
+        text = "\n".join(lines)
+        if comment:
+            text = f"{comment.text}\n— {AUTHOR}:\n{text}"
+        note = Comment(text, AUTHOR)
+        note.width, note.height = 320, 40 + 40 * len(lines)
+        cell.comment = note
+    store.sheet_state = "veryHidden"
+    _issues_sheet(wb, issues, lang, Font)
+
+
+def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.filters import AutoFilter
+
+    ws = wb.create_sheet(ISSUES_SHEET, 0)
+    names = _SEVERITY_VI if lang == "vi" else _SEVERITY_EN
+    if lang == "vi":
+        headers = ["Mức độ", "Mã lỗi", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa"]
+    else:
+        headers = ["Severity", "Code", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint"]
+    ws.append(headers)
+    bold = Font(bold=True)
+    for c in ws[1]:
+        c.font = bold
+        c.fill = PatternFill("solid", fgColor="F2DCDB")
+    link_font = Font(color="0563C1", underline="single")
+    for i in issues:
+        ws.append([names[i.severity], i.code, i.sheet, i.row, i.column, i.cell, i.value, i.message(lang),
+                   i.hint(lang)])
+        if i.sheet and i.cell and i.sheet in wb.sheetnames:
+            cell = ws.cell(ws.max_row, 6)
+            cell.hyperlink = f"#{_quote(i.sheet)}!{i.cell}"
+            cell.font = link_font
+        if i.severity in FILL:
+            ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=FILL[i.severity])
+    for letter, width in zip("ABCDEFGHI", (11, 24, 12, 7, 22, 8, 20, 60, 50)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter = AutoFilter(ref=f"A1:I{max(ws.max_row, 1)}")
+
+
+def _quote(sheet: str) -> str:
+    return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
+def clear_file(src: Path, out: Path) -> int:
+    """Write a copy of ``src`` without earlier marks (the ribbon's "Xóa đánh dấu")."""
+    from openpyxl import load_workbook
+
+    check_output(out, [src])
+    wb = load_workbook(src, rich_text=True)
+    n = clear_marks(wb)
+    write_atomic(out, lambda tmp: wb.save(tmp))
+    return n

@@ -1,0 +1,162 @@
+"""The ``xl-nhandao`` command line (SPEC §5). Each command parses its options, makes one
+library call and renders the result; run failures become one line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from . import __version__
+from .errors import RunError
+from .i18n import Lang, default_lang
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Công cụ Cuộc vận động “Mỗi tổ chức, mỗi cá nhân gắn với một địa chỉ nhân đạo”: "
+    "kiểm tra sổ, tổng hợp, báo cáo. Thêm --lang en để dùng tiếng Anh.",
+)
+
+LangOption = Annotated[
+    Optional[str],
+    typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="In một tài liệu JSON ra stdout, không in gì khác.")]
+
+
+def _lang(value: str | None) -> Lang:
+    if value is None:
+        return default_lang()
+    v = value.strip().lower()
+    if v not in ("vi", "en"):
+        raise RunError("bad-argument", detail=f"--lang {value} (vi | en)", command="")
+    return v  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"xl-nhandao {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát.")
+    ] = False,
+) -> None:
+    """Công cụ Cuộc vận động nhân đạo."""
+
+
+@app.command("new-workbook")
+def new_workbook_cmd(
+    out: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx sẽ tạo.")],
+    unit: Annotated[
+        Optional[str],
+        typer.Option("--unit", help="Mã đơn vị: tỉnh 2 số, huyện 3 số (hệ 2004), xã 5 số. Bỏ trống: mẫu trắng."),
+    ] = None,
+    scheme: Annotated[str, typer.Option("--scheme", help="Hệ mã đơn vị hành chính: 2025 hoặc 2004.")] = "2025",
+    period: Annotated[
+        Optional[str], typer.Option("--period", help="Kỳ báo cáo, ví dụ 2024, 2024-H1, 2024-Q3.")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Tạo sổ mẫu chuẩn XLND-1 cho một đơn vị."""
+    from .generate import default_period, new_workbook, resolve_unit
+
+    lg = _lang(lang)
+    if scheme not in ("2025", "2004"):
+        raise RunError("bad-argument", detail=f"--scheme {scheme} (2025 | 2004)", command="new-workbook")
+    spec = resolve_unit(unit, scheme) if unit else None
+    p = default_period(period) if (period or unit) else None
+    new_workbook(out, spec, p)
+    if lg == "vi":
+        who = f" cho {spec.title} ({spec.unit.code})" if spec and spec.unit else " (mẫu trắng)"
+        typer.echo(f"Đã tạo sổ mẫu{who}: {out}")
+    else:
+        who = f" for {spec.title} ({spec.unit.code})" if spec and spec.unit else " (blank)"
+        typer.echo(f"Created the standard workbook{who}: {out}")
+
+
+@app.command("validate")
+def validate_cmd(
+    file: Annotated[Path, typer.Argument(help="Sổ .xlsx cần kiểm tra.", show_default=False)],
+    json_out: JsonOption = False,
+    annotate: Annotated[
+        Optional[Path],
+        typer.Option("--annotate", help="Ghi một bản sao có tô màu ô lỗi (đỏ) và cảnh báo (vàng), kèm trang Loi."),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Kiểm tra một sổ: cấu trúc, từng ô, liên kết giữa các trang, trùng lặp, SoLieu."""
+    from .validate import validate_file
+
+    lg = _lang(lang)
+    if annotate is not None:
+        from .output import check_output
+
+        check_output(annotate, [file])
+    report = validate_file(file)
+    if annotate is not None:
+        from .annotate import annotate_file
+
+        lost = annotate_file(file, report, annotate, lg)
+        for feature in lost:
+            typer.echo(feature, err=True)
+    if json_out:
+        typer.echo(json.dumps(report.as_json(lg), ensure_ascii=False, indent=2))
+    else:
+        from .render import print_report
+
+        print_report(report, lg)
+        if annotate is not None:
+            typer.echo(("Đã ghi bản đánh dấu: " if lg == "vi" else "Annotated copy written: ") + str(annotate))
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def _argv_lang(argv: list[str]) -> Lang:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1].lower().startswith("en") else "vi"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1].lower().startswith("en") else "vi"
+    return default_lang()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: returns the exit code (0 valid, 1 data errors, 2 could not run)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _argv_lang(args)
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=args, prog_name="xl-nhandao", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        name = exc.ctx.command.name if exc.ctx and exc.ctx.command and exc.ctx.command.name != "xl-nhandao" else ""
+        typer.echo(RunError("bad-argument", detail=exc.format_message(), command=name or "").message(lang),
+                   err=True)
+        return 2
+    except click.exceptions.Abort:
+        return 130
+    except RunError as exc:
+        typer.echo(exc.message(lang), err=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for the clerk
+        if os.environ.get("XLND_DEBUG"):
+            raise
+        typer.echo(RunError("internal", detail=type(exc).__name__).message(lang), err=True)
+        return 2
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

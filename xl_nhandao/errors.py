@@ -1,0 +1,104 @@
+"""“The run failed”: a small exception hierarchy, apart from “the data has problems”.
+
+A :class:`RunError` carries a stable code and parameters; the CLI prints its one-line
+message (Vietnamese, or English with ``--lang en``) and exits with code 2. It never
+carries a traceback to the clerk.
+"""
+
+from __future__ import annotations
+
+from .i18n import Lang, render
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "file-not-found": (
+        "Không tìm thấy tệp “{path}”. Kiểm tra lại tên và thư mục.",
+        "File “{path}” not found. Check the name and folder.",
+    ),
+    "not-a-file": (
+        "“{path}” là thư mục, không phải tệp Excel.",
+        "“{path}” is a folder, not an Excel file.",
+    ),
+    "not-a-workbook": (
+        "“{path}” không phải tệp Excel .xlsx (không đọc được). Hãy mở bằng Excel và Lưu thành “Sổ làm việc Excel (.xlsx)”.",
+        "“{path}” is not an .xlsx workbook. Open it in Excel and save it as “Excel Workbook (.xlsx)”.",
+    ),
+    "encrypted": (
+        "“{path}” đang đặt mật khẩu nên không đọc được. Mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu: xóa trống) rồi lưu lại.",
+        "“{path}” is password-protected and cannot be read. Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password: clear it) and save.",
+    ),
+    "xls-unsupported": (
+        "“{path}” là tệp Excel 97–2003 (.xls). Hãy mở bằng Excel và Lưu thành “Sổ làm việc Excel (.xlsx)” rồi chạy lại.",
+        "“{path}” is an Excel 97–2003 file (.xls). Open it in Excel, save it as “Excel Workbook (.xlsx)” and run again.",
+    ),
+    "format-unsupported": (
+        "“{path}” có định dạng {kind}, chưa được hỗ trợ. Hãy lưu thành .xlsx.",
+        "“{path}” is a {kind} file, which is not supported. Save it as .xlsx.",
+    ),
+    "corrupt": (
+        "“{path}” bị hỏng, không giải nén được ({detail}). Hãy xin đơn vị gửi lại tệp.",
+        "“{path}” is damaged and cannot be unpacked ({detail}). Ask the unit to send it again.",
+    ),
+    "zip-bomb": (
+        "“{path}” khi giải nén lớn bất thường ({size}); tệp có thể bị hỏng hoặc độc hại nên không đọc.",
+        "“{path}” unpacks to an abnormal size ({size}); it may be damaged or malicious and is not read.",
+    ),
+    "too-many-rows": (
+        "Trang “{sheet}” của “{path}” có dữ liệu đến dòng {rows}, vượt giới hạn {limit} dòng. Hãy xóa các dòng thừa ở cuối trang (Ctrl+End để tìm) rồi lưu lại.",
+        "Sheet “{sheet}” of “{path}” has data down to row {rows}, over the {limit}-row limit. Delete the stray rows at the end (Ctrl+End finds them) and save.",
+    ),
+    "not-standard": (
+        "“{path}” không phải sổ theo mẫu chuẩn XLND-1 (không có trang ThongTin, DiaChi, DangKy, TroGiup hay SoLieu). Tạo sổ mẫu bằng: xl-nhandao new-workbook --unit MÃ_ĐƠN_VỊ -o so.xlsx",
+        "“{path}” is not an XLND-1 standard workbook (no ThongTin, DiaChi, DangKy, TroGiup or SoLieu sheet). Create one with: xl-nhandao new-workbook --unit CODE -o book.xlsx",
+    ),
+    "output-is-input": (
+        "Tệp kết quả “{path}” trùng tệp đầu vào; hãy chọn tên khác (tệp gốc không bao giờ bị ghi đè).",
+        "Output “{path}” is the input file; choose another name (inputs are never overwritten).",
+    ),
+    "output-unwritable": (
+        "Không ghi được “{path}” ({detail}). Nếu tệp đang mở trong Excel, hãy đóng lại; kiểm tra quyền ghi thư mục.",
+        "Cannot write “{path}” ({detail}). If it is open in Excel, close it; check the folder's permissions.",
+    ),
+    "output-suffix": (
+        "Tệp kết quả “{path}” phải có đuôi .xlsx.",
+        "Output “{path}” must end in .xlsx.",
+    ),
+    "unit-unknown": (
+        "Mã đơn vị “{code}” không có trong danh mục hệ {scheme} (tỉnh 2 số, huyện 3 số, xã 5 số).",
+        "Unit code “{code}” is not in the {scheme} code list (province 2 digits, district 3, commune 5).",
+    ),
+    "district-in-2025": (
+        "Hệ 2025 không còn cấp huyện; dùng mã tỉnh (2 số) hoặc mã xã (5 số), hoặc thêm --scheme 2004.",
+        "The 2025 scheme has no districts; use a province (2 digits) or commune (5 digits) code, or --scheme 2004.",
+    ),
+    "period-invalid": (
+        "Kỳ báo cáo “{value}” không hợp lệ; ghi dạng 2024, 2024-H1 hoặc 2024-Q1 … 2024-Q4.",
+        "Period “{value}” is not valid; write 2024, 2024-H1 or 2024-Q1 … 2024-Q4.",
+    ),
+    "bad-argument": (
+        "Tham số không hợp lệ: {detail}. Xem hướng dẫn: xl-nhandao {command} --help",
+        "Invalid arguments: {detail}. See: xl-nhandao {command} --help",
+    ),
+    "internal": (
+        "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
+        "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
+    ),
+}
+
+
+class RunError(Exception):
+    """The command could not run (exit code 2)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        if code not in _MESSAGES:
+            raise KeyError(code)
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "vi") -> str:
+        vi, en = _MESSAGES[self.code]
+        return render(vi if lang == "vi" else en, self.params, lang)
+
+
+def run_error_codes() -> tuple[str, ...]:
+    return tuple(_MESSAGES)

@@ -1,0 +1,616 @@
+"""Reading clerk workbooks as they really are (SPEC §3).
+
+The reader finds each standard sheet (tolerant names), the header row under any title
+block, maps columns by normalised header or alias (any order; unknown columns reported
+as info), skips blank rows, column-number rows, section rows, subtotal rows and a
+trailing "Tổng cộng" row (warning if its total disagrees), fills vertically merged data
+cells down, converts legacy-encoded text, and parses every cell with the parser of its
+field kind. It records a cell-level :class:`~xl_nhandao.issues.Issue` for every value it
+cannot use; row- and workbook-level rules are the validator's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+
+from . import adminunits, codes, standard
+from .errors import RunError
+from .issues import Issue
+from .source import SheetData, WorkbookSource
+from .standard import Field, InfoSheet, TableSheet, header_key
+from .text import fix_text, fold, name_key
+from .values import (
+    display,
+    is_blank,
+    parse_cccd,
+    parse_code_digits,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_number,
+    parse_year,
+    parse_yesno,
+)
+
+HEADER_SCAN_ROWS = 40
+MIN_YEAR = 1900
+#: Dates of campaign events (dossiers, approvals, support) before this are typing slips.
+MIN_EVENT_DATE = date(2000, 1, 1)
+TOTAL_LABELS = frozenset({"tong cong", "tong", "cong", "tong so", "cong so", "tong cong so", "cong tong", "total"})
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+_LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
+_PAREN = re.compile(r"\([^)]*\)")
+
+Parser = Callable[[object], "tuple[object, str | None, dict[str, object] | None]"]
+
+
+def cell_ref(col0: int, row: int) -> str:
+    """0-based column and Excel row → ``D7``."""
+    letters = ""
+    n = col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
+
+
+def address_key(value: object) -> str:
+    """Mã địa chỉ as compared across sheets: trimmed, upper-case, no spaces."""
+    return "".join(str(value).split()).upper()
+
+
+@dataclass(slots=True)
+class Record:
+    """One data row: its Excel row number and clean values by field key."""
+
+    row: int
+    values: dict[str, object]
+    errors: int = 0
+    warnings: int = 0
+    #: Original text of cells converted from a legacy encoding (audit trail).
+    original: dict[str, str] | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass
+class TableRead:
+    spec: TableSheet
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    total_row: int | None = None
+
+    def cell(self, key: str, row: int) -> str | None:
+        col = self.columns.get(key)
+        return None if col is None else cell_ref(col, row)
+
+
+@dataclass
+class InfoRead:
+    sheet: str | None = None
+    values: dict[str, object] = field(default_factory=dict)
+    raw: dict[str, object] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    cols: dict[str, int] = field(default_factory=dict)
+
+    def locate(self, key: str) -> tuple[int | None, str | None]:
+        row = self.rows.get(key)
+        if row is None:
+            return None, None
+        return row, cell_ref(self.cols[key], row)
+
+
+@dataclass
+class Context:
+    """What cell parsing depends on: the unit's scheme and place, and today."""
+
+    scheme: str = "2025"
+    province: str | None = None
+    today: date = field(default_factory=date.today)
+    report_date: date | None = None
+
+
+@dataclass
+class WorkbookRead:
+    label: str
+    info: InfoRead
+    tables: dict[str, TableRead]
+    issues: list[Issue]
+    context: Context
+
+
+class Reader:
+    """Reads one workbook source into clean records and cell-level issues."""
+
+    def __init__(self, source: WorkbookSource, today: date | None = None) -> None:
+        self.source = source
+        self.issues: list[Issue] = []
+        self.context = Context(today=today or date.today())
+        self._sheets: dict[str, SheetData] = {}
+
+    # -- issues ----------------------------------------------------------------
+    def add(self, code: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+            cell: str | None = None, value: object = None, **params: object) -> Issue:
+        issue = Issue(code, sheet, row, column, cell, display(value) if not isinstance(value, str) else value,
+                      params)
+        self.issues.append(issue)
+        return issue
+
+    # -- workbook --------------------------------------------------------------
+    def read(self) -> WorkbookRead:
+        names = self.source.sheet_names()
+        found = {s.name: standard.find_sheet(names, s) for s in standard.SHEETS}
+        claimed = {n for n in found.values() if n}
+        for spec in standard.TABLES:
+            if found[spec.name] is None:
+                found[spec.name] = self._guess_sheet(spec, [n for n in names if n not in claimed])
+                if found[spec.name]:
+                    claimed.add(found[spec.name])  # type: ignore[arg-type]
+        if not any(found.values()):
+            raise RunError("not-standard", path=self.source.label)
+        info = self.read_info(found[standard.THONG_TIN.name])
+        tables = {}
+        for spec in (*standard.TABLES, standard.SO_LIEU):
+            tables[spec.name] = self.read_table(spec, found[spec.name])
+        return WorkbookRead(self.source.label, info, tables, self.issues, self.context)
+
+    def sheet(self, name: str) -> SheetData:
+        data = self._sheets.get(name)
+        if data is None:
+            data = self._sheets[name] = self.source.read(name)
+        return data
+
+    def _guess_sheet(self, spec: TableSheet, candidates: list[str]) -> str | None:
+        """A register sheet renamed by the clerk (``Sheet1``) is recognised by its
+        headers: most of the required columns must be there."""
+        lookup = spec.header_lookup()
+        need = max(2, (len(spec.required) * 2 + 2) // 3)
+        for name in candidates:
+            rows = self.sheet(name).rows[:HEADER_SCAN_ROWS]
+            for row in rows:
+                keys = {f.key for v in row if isinstance(v, str) and (f := _header_field(lookup, v))}
+                if sum(1 for f in spec.required if f.key in keys) >= need:
+                    return name
+        return None
+
+    # -- ThongTin --------------------------------------------------------------
+    def read_info(self, sheet_name: str | None) -> InfoRead:
+        spec: InfoSheet = standard.THONG_TIN
+        out = InfoRead(sheet_name)
+        if sheet_name is None:
+            self.add("sheet-missing", sheet=spec.name)
+            return out
+        data = self.sheet(sheet_name)
+        lookup = spec.label_lookup()
+        for r, row in enumerate(data.rows):
+            label_col = None
+            f: Field | None = None
+            for c, v in enumerate(row[:4]):
+                if isinstance(v, str) and v.strip():
+                    key = _LEADING_NUMBER.sub("", fold(fix_text(v, data.legacy.get((r, c)))[0])).replace(" ", "")
+                    f = lookup.get(key) or lookup.get(header_key(_PAREN.sub("", v)))
+                    label_col = c
+                    break
+            if f is None or label_col is None or f.key in out.rows:
+                continue
+            # The value is the cell right of the label (a guidance column may follow).
+            vcol = label_col + 1
+            value: object = row[vcol] if vcol < len(row) else ""
+            out.rows[f.key] = r + 1
+            out.cols[f.key] = vcol
+            out.raw[f.key] = value
+        # The scheme and province come first: other cells are parsed against them.
+        ctx = self.context
+        for key in ("he_ma", "ma_tinh", "ngay_lap"):
+            self._parse_info(out, spec.field(key), data)
+        if isinstance(out.values.get("he_ma"), str):
+            ctx.scheme = out.values["he_ma"]  # type: ignore[assignment]
+        ctx.province = out.values.get("ma_tinh")  # type: ignore[assignment]
+        ctx.report_date = out.values.get("ngay_lap")  # type: ignore[assignment]
+        for f in spec.fields:
+            if f.key not in ("he_ma", "ma_tinh", "ngay_lap"):
+                self._parse_info(out, f, data)
+        return out
+
+    def _parse_info(self, out: InfoRead, f: Field, data: SheetData) -> None:
+        if f.key not in out.raw:
+            return
+        raw = out.raw[f.key]
+        if is_blank(raw):
+            return
+        row = out.rows[f.key]
+        col = out.cols[f.key]
+        if f.kind == standard.ADMIN_CODE:
+            value = parse_code_digits(raw, f.digits or 5)
+            if value is None:
+                self.add("unit-unknown", data.name, row, f.header, cell_ref(col, row), raw,
+                         scheme=self.context.scheme)
+                return
+            out.values[f.key] = value
+            return
+        if f.kind == standard.PERIOD:
+            out.values[f.key] = display(raw)
+            return
+        parser = self.parser(f, data.name)
+        value, code, params = parser(raw)
+        if isinstance(raw, str) and f.kind == standard.TEXT:
+            value, _ = fix_text(raw.strip(), data.legacy.get((row - 1, col)))
+        if code:
+            self.add(code, data.name, row, f.header, cell_ref(col, row), raw, **(params or {}))
+        if value is not None:
+            out.values[f.key] = value
+
+    # -- register sheets -------------------------------------------------------
+    def read_table(self, spec: TableSheet, sheet_name: str | None) -> TableRead:
+        out = TableRead(spec, sheet_name)
+        if sheet_name is None:
+            return out
+        data = self.sheet(sheet_name)
+        rows = data.rows
+        header = self._find_header(spec, rows, data.name)
+        if header is None:
+            expected = ", ".join(f.header for f in spec.required)
+            self.add("header-not-found", sheet=data.name, expected=expected)
+            return out
+        h, columns = header
+        out.header_row = h + 1
+        out.columns = columns
+        for f in spec.required:
+            if f.key not in columns:
+                self.add("column-missing", sheet=data.name, row=h + 1, column=f.header)
+        if any(f.key not in columns for f in spec.required):
+            return out
+        self._fill_merged_down(data, h)
+        sections = {m[0][0] for m in data.merged if m[0][0] == m[1][0] and m[1][1] - m[0][1] >= 2 and m[0][0] > h}
+        mapped = [(f, columns[f.key]) for f in spec.fields if f.key in columns and f.kind != standard.IGNORED]
+        parsers = [(f, col, self.parser(f, data.name)) for f, col in mapped]
+        legacy_counts: dict[str, dict[str, int]] = {}
+        legacy = data.legacy
+        total_candidates: list[tuple[int, list[object]]] = []
+        first_data = h + 1
+        for r in range(h + 1, len(rows)):
+            row = rows[r]
+            width = len(row)
+            cells = [row[c] if c < width else "" for _, c, _ in parsers]
+            if all(v == "" or (v.__class__ is str and not v.strip()) for v in cells):  # type: ignore[union-attr]
+                continue
+            if r <= first_data + 1 and _is_column_numbers(row):
+                first_data = r + 1
+                continue
+            if _is_total_row(row):
+                total_candidates.append((r, row))
+                continue
+            if r in sections and sum(1 for v in cells if not is_blank(v)) <= 1:
+                continue
+            excel_row = r + 1
+            values: dict[str, object] = {}
+            rec = Record(excel_row, values)
+            for (f, col, parse), raw in zip(parsers, cells):
+                if raw == "" or (raw.__class__ is str and not raw.strip()):  # type: ignore[union-attr]
+                    if f.required:
+                        self._row_issue(rec, "required-missing", data.name, f, col, raw)
+                    values[f.key] = False if f.kind == standard.YESNO else None
+                    continue
+                font = legacy.get((r, col)) if legacy else None
+                if font is not None and raw.__class__ is str and f.kind in (standard.TEXT, standard.CODE,
+                                                                             standard.CODES):
+                    fixed, used = fix_text(raw, font)  # type: ignore[arg-type]
+                    if used:
+                        if rec.original is None:
+                            rec.original = {}
+                        rec.original[f.key] = raw  # type: ignore[assignment]
+                        legacy_counts.setdefault(f.header, {}).setdefault(used, 0)
+                        legacy_counts[f.header][used] += 1
+                    value, code, params = parse(fixed)
+                else:
+                    value, code, params = parse(raw)
+                    if f.kind == standard.TEXT and params and "legacy" in params:
+                        if rec.original is None:
+                            rec.original = {}
+                        rec.original[f.key] = raw  # type: ignore[assignment]
+                        enc_used = str(params["legacy"])
+                        legacy_counts.setdefault(f.header, {}).setdefault(enc_used, 0)
+                        legacy_counts[f.header][enc_used] += 1
+                        params = None
+                if code:
+                    self._row_issue(rec, code, data.name, f, col, raw, params)
+                values[f.key] = value
+            self._derive(spec, values)
+            out.records.append(rec)
+        self._report_totals(out, data.name, total_candidates, rows)
+        for column, encs in legacy_counts.items():
+            for enc, n in encs.items():
+                self.add("legacy-text", data.name, column=column, count=n,
+                         encoding={"tcvn3": "TCVN3 (ABC)", "tcvn3h": "TCVN3 (ABC)", "vni": "VNI"}.get(enc, enc))
+        return out
+
+    def _row_issue(self, rec: Record, code: str, sheet: str, f: Field, col: int, raw: object,
+                   params: dict[str, object] | None = None) -> None:
+        issue = self.add(code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, **(params or {}))
+        if issue.severity == "error":
+            rec.errors += 1
+        elif issue.severity == "warning":
+            rec.warnings += 1
+
+    @staticmethod
+    def _derive(spec: TableSheet, values: dict[str, object]) -> None:
+        """Keys the validator and the indicators compare on."""
+        if "ma_dia_chi" in values:
+            v = values["ma_dia_chi"]
+            values["_addr"] = address_key(v) if v is not None else None
+        if spec.name == "DangKy":
+            t = values.get("ten")
+            values["ten_key"] = name_key(t) if isinstance(t, str) else None
+        if spec.name == "DiaChi":
+            t = values.get("ho_ten")
+            values["ten_key"] = name_key(t) if isinstance(t, str) else None
+
+    def _find_header(self, spec: TableSheet, rows: list[list[object]], sheet_name: str
+                     ) -> tuple[int, dict[str, int]] | None:
+        lookup = spec.header_lookup()
+        best: tuple[int, int] | None = None
+        for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            hits = sum(1 for v in row if isinstance(v, str) and _header_field(lookup, v) is not None)
+            if hits >= 2 and (best is None or hits > best[1]):
+                best = (r, hits)
+        if best is None:
+            return None
+        r = best[0]
+        columns: dict[str, int] = {}
+        for c, v in enumerate(rows[r]):
+            if not isinstance(v, str) or not v.strip():
+                if not is_blank(v):
+                    self.add("column-unknown", sheet_name, r + 1, None, cell_ref(c, r + 1), v)
+                continue
+            f = _header_field(lookup, v)
+            if f is None:
+                self.add("column-unknown", sheet_name, r + 1, None, cell_ref(c, r + 1), " ".join(v.split()))
+            elif f.key in columns:
+                self.add("column-duplicate", sheet_name, r + 1, f.header, cell_ref(c, r + 1), " ".join(v.split()),
+                         first_cell=cell_ref(columns[f.key], r + 1))
+            else:
+                columns[f.key] = c
+        return r, columns
+
+    @staticmethod
+    def _fill_merged_down(data: SheetData, header: int) -> None:
+        """A clerk who merges a Thôn cell over several rows means it for each row."""
+        rows = data.rows
+        for (r0, c0), (r1, c1) in data.merged:
+            if r0 <= header or r1 == r0:
+                continue
+            top = rows[r0][c0] if c0 < len(rows[r0]) else ""
+            for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+                for c in range(c0, c1 + 1):
+                    if c < len(rows[r]) and rows[r][c] == "":
+                        rows[r][c] = top if c == c0 else ""
+
+    def _report_totals(self, out: TableRead, sheet: str, candidates: list[tuple[int, list[object]]],
+                       rows: list[list[object]]) -> None:
+        if not candidates:
+            return
+        r, row = candidates[-1]
+        last_record = out.records[-1].row - 1 if out.records else -1
+        if r < last_record:
+            return  # a subtotal inside the table, not the trailing total
+        out.total_row = r + 1
+        for f in out.spec.fields:
+            if f.kind != standard.MONEY or f.key not in out.columns:
+                continue
+            col = out.columns[f.key]
+            raw = row[col] if col < len(row) else ""
+            if is_blank(raw):
+                continue
+            stated, code = parse_money(raw)
+            if code or stated is None:
+                continue
+            if any(rec.values.get(f.key) is None and not _blank_at(rows, rec.row - 1, col) for rec in out.records):
+                continue  # a cell failed to parse: its own issue says so
+            total = sum(int(rec.values.get(f.key) or 0) for rec in out.records)  # type: ignore[call-overload]
+            if total != stated:
+                self.add("total-row-mismatch", sheet, r + 1, f.header, cell_ref(col, r + 1), raw, expected=total)
+
+    # -- cell parsers ----------------------------------------------------------
+    def parser(self, f: Field, sheet: str) -> Parser:
+        """The parser of one column, with a cache for repeated text values."""
+        base = self._base_parser(f)
+        cache: dict[str, tuple[object, str | None, dict[str, object] | None]] = {}
+
+        def parse(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+            if raw.__class__ is str:
+                hit = cache.get(raw)  # type: ignore[call-overload]
+                if hit is None:
+                    hit = cache[raw] = base(raw)  # type: ignore[index]
+                return hit
+            return base(raw)
+
+        return parse
+
+    def _base_parser(self, f: Field) -> Parser:
+        ctx = self.context
+        kind = f.kind
+        if kind == standard.TEXT:
+            collapse = f.key in ("ma_dia_chi", "ho_ten", "thon", "ten", "nguoi_tro_giup", "ma_chi_so",
+                                 "so_chung_tu")
+
+            def text(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                if raw.__class__ is not str:
+                    return display(raw), None, None
+                s, enc = fix_text(raw)  # type: ignore[arg-type]
+                s = " ".join(s.split()) if collapse else s.strip()
+                return s, None, ({"legacy": enc} if enc else None)
+
+            return text
+        if kind == standard.YEAR:
+            maximum = ctx.today.year
+
+            def year(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_year(raw)
+                if code:
+                    return None, code, None
+                if not MIN_YEAR <= v <= maximum:  # type: ignore[operator]
+                    return None, "year-out-of-range", {"minimum": MIN_YEAR, "maximum": maximum}
+                return v, None, None
+
+            return year
+        if kind in (standard.CODE, standard.CODES):
+            cl = f.codes
+            assert cl is not None
+            choices = ", ".join(cl.codes if cl.canonical == "code" else cl.values)
+            params = {"list": cl.title, "choices": choices}
+            numeric = cl.key == "dan_toc"
+
+            def one(raw: object) -> str | None:
+                text = raw if isinstance(raw, str) else (display(raw) or "")
+                text = fix_text(text)[0]
+                v = cl.parse(text)
+                if v is None and numeric and text.strip().isdigit():
+                    v = cl.parse(text.strip().zfill(2))
+                return v
+
+            if kind == standard.CODE:
+                def code_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                    v = one(raw)
+                    return (v, None, None) if v is not None else (None, "code-unknown", params)
+
+                return code_
+
+            def codes_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                parts = [p for p in re.split(r"[;,/+]", raw if isinstance(raw, str) else str(raw)) if p.strip()]
+                out = [one(p) for p in parts]
+                if any(v is None for v in out):
+                    return None, "code-unknown", params
+                return tuple(dict.fromkeys(out)), None, None  # type: ignore[arg-type]
+
+            return codes_
+        if kind == standard.CCCD:
+            provinces = adminunits.cccd_province_codes()
+
+            def cccd(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_cccd(raw, provinces)
+                if code == "cccd-padded":
+                    return v, code, {"fixed": v}
+                return v, code, None
+
+            return cccd
+        if kind == standard.COMMUNE:
+            def commune(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                scheme = ctx.scheme
+                code = parse_code_digits(raw, 5)
+                if code is not None:
+                    unit = adminunits.lookup(code, scheme, "Xã")
+                    return (code, None, None) if unit else (None, "commune-unknown", {"scheme": scheme})
+                if isinstance(raw, str) and ctx.province:
+                    hits = adminunits.find_by_name(fix_text(raw)[0], scheme, "Xã", ctx.province)
+                    if len({u.code for u in hits}) == 1:
+                        return hits[0].code, "commune-name-as-code", {"code": hits[0].code, "name": hits[0].name}
+                return None, "commune-unknown", {"scheme": scheme}
+
+            return commune
+        if kind == standard.DATE:
+            today = ctx.today
+
+            def date_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_date(raw)
+                if code:
+                    return None, code, None
+                if v < MIN_EVENT_DATE:  # type: ignore[operator]
+                    return None, "date-out-of-range", {"minimum": MIN_EVENT_DATE}
+                if v > today:  # type: ignore[operator]
+                    return None, "date-in-future", {"today": today}
+                return v, None, None
+
+            return date_
+        if kind == standard.INT:
+            minimum = f.minimum if f.minimum is not None else 0
+
+            def int_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_int(raw, minimum)
+                return (v, None, None) if code is None else (None, code, {"minimum": minimum})
+
+            return int_
+        if kind == standard.MONEY:
+            positive = (f.minimum or 0) > 0
+
+            def money(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_money(raw)
+                if code:
+                    return None, code, None
+                if positive and v == 0:
+                    return None, "money-zero", None
+                return v, None, None
+
+            return money
+        if kind == standard.YESNO:
+            def yesno(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                v, code = parse_yesno(fix_text(raw)[0] if isinstance(raw, str) else raw, codes.YES, codes.NO)
+                return v, code, None
+
+            return yesno
+        if kind == standard.NUMBER:
+            def number(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                if isinstance(raw, str) and fold(raw) in codes.YES | codes.NO | {"dat", "khong dat"}:
+                    return fold(raw) in codes.YES | {"dat"}, None, None
+                v, code = parse_number(raw)
+                return v, code, None
+
+            return number
+        raise ValueError(f"no parser for field kind {kind!r}")
+
+
+def _header_field(lookup: dict[str, Field], text: str) -> Field | None:
+    key = header_key(text)
+    f = lookup.get(key)
+    if f is None and "(" in text:
+        f = lookup.get(header_key(_PAREN.sub("", text)))
+    return f
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """The row of column numbers ``(1) (2) (3)…`` official tables put under headers."""
+    nums: list[int] = []
+    for v in row:
+        if is_blank(v):
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+            nums.append(int(v))
+            continue
+        if isinstance(v, str):
+            m = _COLUMN_NUMBER.match(v.strip())
+            if m:
+                nums.append(int(m.group(1)))
+                continue
+        return False
+    return len(nums) >= 3 and all(b == a + 1 for a, b in pairwise(nums))
+
+
+def _is_total_row(row: list[object]) -> bool:
+    """A "Tổng cộng" / "Cộng" row: the label sits in one of the first few filled cells."""
+    seen = 0
+    for v in row:
+        if v == "" or v is None:
+            continue
+        seen += 1
+        if seen > 4:
+            return False
+        if v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in ("T", "t", "C", "c"):  # type: ignore[arg-type]
+            f = fold(fix_text(v)[0])  # type: ignore[arg-type]
+            if f in TOTAL_LABELS or f.startswith("tong cong "):
+                return True
+    return False
+
+
+def _blank_at(rows: list[list[object]], r: int, c: int) -> bool:
+    return c >= len(rows[r]) or is_blank(rows[r][c])
+
+
+def read_workbook(source: WorkbookSource, today: date | None = None) -> WorkbookRead:
+    return Reader(source, today).read()

@@ -1,0 +1,474 @@
+"""The validator: every rule of SPEC §3 over what the reader read.
+
+:func:`validate_file` is the one library call behind ``xl-nhandao validate`` and the
+ribbon's "Kiểm tra dữ liệu". It returns a :class:`Report` (findings as data); it raises
+:class:`~xl_nhandao.errors.RunError` only when the file cannot be read at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import adminunits, codes, indicators, standard
+from .issues import Issue, count
+from .periods import Period, parse_period
+from .reader import InfoRead, Reader, Record, TableRead, WorkbookRead, address_key
+from .source import FileWorkbook, WorkbookSource
+from .text import fold
+from .values import cccd_birth, display
+
+SHEET_ORDER = {s.name: i for i, s in enumerate(standard.SHEETS)}
+_SCHEME_DEFAULT = "2025"
+
+
+@dataclass
+class Unit:
+    code: str | None = None
+    name: str | None = None
+    level: str | None = None
+    scheme: str = _SCHEME_DEFAULT
+    province: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.name, "level": self.level, "scheme": self.scheme}
+
+
+@dataclass
+class Report:
+    """The outcome of validating one workbook."""
+
+    file: str
+    template_version: str | None
+    unit: Unit
+    period: Period | None
+    issues: list[Issue]
+    workbook: WorkbookRead
+    report_date: date | None = None
+    targets: indicators.Targets = field(default_factory=indicators.Targets)
+    #: Indicators computed from the register (None when there is no period).
+    figures: dict[str, object] | None = None
+    #: Indicator values typed on sheet SoLieu, by code.
+    stated: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not any(i.severity == "error" for i in self.issues)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count(self.issues)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return {t.name: len(self.workbook.tables[t.name].records) for t in standard.TABLES}
+
+    def records(self, sheet: str) -> list[Record]:
+        return self.workbook.tables[sheet].records
+
+    def as_json(self, lang: str = "vi") -> dict[str, object]:
+        """The ``--json`` document of SPEC §5.2."""
+        return {
+            "file": self.file,
+            "template_version": self.template_version,
+            "unit": self.unit.as_json(),
+            "period": self.period.as_json() if self.period else None,
+            "valid": self.valid,
+            "rows": self.rows,
+            "counts": self.counts,
+            "issues": [i.as_json(lang) for i in self.issues],  # type: ignore[arg-type]
+        }
+
+
+def validate_file(path: str | Path, today: date | None = None) -> Report:
+    return validate_source(FileWorkbook(path), today)
+
+
+def validate_source(source: WorkbookSource, today: date | None = None) -> Report:
+    read = Reader(source, today).read()
+    return Validator(read).run()
+
+
+class Validator:
+    def __init__(self, read: WorkbookRead) -> None:
+        self.read = read
+        self.issues = read.issues
+        self.ctx = read.context
+        self.info = read.info
+        self.tables = read.tables
+
+    def add(self, code: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+            cell: str | None = None, value: object = None, record: Record | None = None, **params: object) -> Issue:
+        issue = Issue(code, sheet, row, column, cell, value if isinstance(value, str) or value is None
+                      else display(value), params)
+        self.issues.append(issue)
+        if record is not None:
+            if issue.severity == "error":
+                record.errors += 1
+            elif issue.severity == "warning":
+                record.warnings += 1
+        return issue
+
+    def at(self, table: TableRead, rec: Record, key: str, code: str, value: object = None, **params: object) -> None:
+        f = table.spec.field(key)
+        self.add(code, table.sheet, rec.row, f.header, table.cell(key, rec.row),
+                 value if value is not None else rec.values.get(key), rec, **params)
+
+    # -- run ---------------------------------------------------------------------
+    def run(self) -> Report:
+        unit = self.check_unit()
+        period = self.check_period()
+        version = self.check_version()
+        self.check_missing_sheets()
+        addresses = self.check_addresses(unit)
+        self.check_registrations(addresses)
+        self.check_events(addresses)
+        targets = self.targets()
+        report = Report(self.read.label, version, unit, period, self.issues, self.read,
+                        self.ctx.report_date, targets)
+        if period is not None:
+            report.figures = figures_of(report)
+        self.check_solieu(report)
+        self.issues.sort(key=self._order)
+        return report
+
+    def _order(self, i: Issue) -> tuple[int, int, int, str]:
+        sheet_rank = -1
+        if i.sheet is not None:
+            sheet_rank = len(SHEET_ORDER)
+            for spec in standard.SHEETS:
+                name = self.info.sheet if spec is standard.THONG_TIN else self.tables[spec.name].sheet
+                if name == i.sheet:
+                    sheet_rank = SHEET_ORDER[spec.name]
+        col = 0
+        if i.cell:
+            letters = "".join(ch for ch in i.cell if ch.isalpha())
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+        return (sheet_rank, i.row or 0, col, i.code)
+
+    # -- ThongTin ----------------------------------------------------------------
+    def info_issue(self, key: str, code: str, value: object = None, **params: object) -> None:
+        f = standard.THONG_TIN.field(key)
+        row, cell = self.info.locate(key)
+        sheet = self.info.sheet or standard.THONG_TIN.name
+        if value is None:
+            value = self.info.raw.get(key)
+        self.add(code, sheet, row, f.header, cell, value if value != "" else None, **params)
+
+    def check_version(self) -> str | None:
+        v = self.info.values.get("phien_ban")
+        if self.info.sheet is None:
+            return None
+        if v is None:
+            return None
+        if str(v).strip().upper() != standard.VERSION:
+            self.info_issue("phien_ban", "template-version", expected=standard.VERSION)
+        return str(v).strip()
+
+    def check_unit(self) -> Unit:
+        info: InfoRead = self.info
+        values = info.values
+        scheme = str(values.get("he_ma") or _SCHEME_DEFAULT)
+        level = values.get("cap_don_vi")
+        unit = Unit(level=level if isinstance(level, str) else None, scheme=scheme)  # type: ignore[arg-type]
+        if info.sheet is None:
+            return unit
+        for key in ("ma_tinh", "cap_don_vi", "ky_bao_cao"):
+            if key not in values and not self._has_issue_at(key):
+                self.info_issue(key, "info-missing")
+        province_code = values.get("ma_tinh")
+        province = None
+        if isinstance(province_code, str):
+            province = adminunits.lookup(province_code, scheme, "Tỉnh")
+            if province is None:
+                self.info_issue("ma_tinh", "unit-unknown", scheme=scheme)
+            else:
+                unit.province = province.code
+                self._check_name("ten_tinh", province)
+        level = unit.level
+        if level == "Xã":
+            unit_code_key, admin_level = "ma_xa", "Xã"
+        elif level == "Huyện":
+            unit_code_key, admin_level = "ma_huyen", "Huyện"
+        elif level == "Tỉnh":
+            unit_code_key, admin_level = "ma_tinh", "Tỉnh"
+        else:
+            unit_code_key, admin_level = None, None
+        if unit_code_key and admin_level:
+            code = values.get(unit_code_key)
+            if code is None:
+                if not self._has_issue_at(unit_code_key):
+                    self.info_issue(unit_code_key, "info-missing")
+            else:
+                au = adminunits.lookup(str(code), scheme, admin_level)
+                if au is None:
+                    if unit_code_key != "ma_tinh":
+                        self.info_issue(unit_code_key, "unit-unknown", scheme=scheme)
+                else:
+                    unit.code, unit.name = au.code, au.name
+                    if province is not None and au.province_code != province.code:
+                        self.info_issue(unit_code_key, "unit-outside-province", value=au.code,
+                                        province=province.name)
+                    if admin_level != "Tỉnh":
+                        self._check_name({"ma_xa": "ten_xa", "ma_huyen": "ten_huyen"}[unit_code_key], au)
+        elif level in ("Trường", "Cơ quan"):
+            name = values.get("ten_don_vi")
+            if name is None:
+                self.info_issue("ten_don_vi", "info-missing")
+            unit.name = name if isinstance(name, str) else None
+            code = values.get("ma_don_vi")
+            unit.code = str(code) if code is not None else None
+        self.ctx.scheme = scheme
+        return unit
+
+    def _has_issue_at(self, key: str) -> bool:
+        row, _ = self.info.locate(key)
+        return row is not None and any(i.row == row and i.sheet == self.info.sheet for i in self.issues)
+
+    def _check_name(self, key: str, unit: adminunits.AdminUnit) -> None:
+        given = self.info.values.get(key)
+        if not isinstance(given, str) or not given.strip():
+            return
+        if _name_fold(given) not in (_name_fold(unit.name), _name_fold(unit.short_name)):
+            self.info_issue(key, "unit-name-mismatch", code=unit.code, expected=unit.name)
+
+    def check_period(self) -> Period | None:
+        values = self.info.values
+        if self.info.sheet is None:
+            return None
+        label = values.get("ky_bao_cao")
+        period = None
+        if label is not None:
+            period = parse_period(str(label))
+            if period is None:
+                self.info_issue("ky_bao_cao", "period-invalid")
+        start, end = values.get("tu_ngay"), values.get("den_ngay")
+        if isinstance(start, date) and isinstance(end, date):
+            if start > end:
+                self.info_issue("tu_ngay", "period-range-invalid", value=start, start=start, end=end)
+                return None
+            if period is None and label is None:
+                period = Period(f"{start.isoformat()}..{end.isoformat()}", start, end)
+            elif period is not None and (period.start, period.end) != (start, end):
+                self.info_issue("tu_ngay", "period-dates-mismatch", value=start, start=start, end=end,
+                                label=period.label, expected=f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}")
+                period = Period(period.label, start, end)
+        report_date = self.ctx.report_date
+        if report_date is None:
+            if "ngay_lap" not in self.info.raw or not self._has_issue_at("ngay_lap"):
+                self.info_issue("ngay_lap", "report-date-missing")
+        elif period is not None and report_date < period.start:
+            self.info_issue("ngay_lap", "report-date-early", value=report_date, start=period.start)
+        return period
+
+    def targets(self) -> indicators.Targets:
+        v = self.info.values
+        new = v.get("chi_tieu_dia_chi_moi")
+        if new is None and isinstance(v.get("phan_loai_xa"), str):
+            new = codes.NEW_ADDRESS_TARGET.get(v["phan_loai_xa"])  # type: ignore[arg-type]
+        return indicators.Targets(heads=v.get("so_nguoi_dung_dau"), new_addresses=new,  # type: ignore[arg-type]
+                                  value=v.get("chi_tieu_gia_tri"))  # type: ignore[arg-type]
+
+    def check_missing_sheets(self) -> None:
+        solieu = self.tables[standard.SO_LIEU.name]
+        aggregate_only = solieu.sheet is not None and bool(solieu.records)
+        for spec in standard.TABLES:
+            if self.tables[spec.name].sheet is None:
+                if spec is standard.DIA_CHI and not aggregate_only:
+                    self.add("sheet-missing", sheet=spec.name)
+                elif not aggregate_only:
+                    self.add("sheet-empty-missing", sheet=spec.name)
+
+    # -- DiaChi --------------------------------------------------------------------
+    def check_addresses(self, unit: Unit) -> dict[str, Record]:
+        table = self.tables["DiaChi"]
+        by_code: dict[str, Record] = {}
+        by_cccd: dict[str, Record] = {}
+        by_person: dict[tuple[object, object, str], Record] = {}
+        report_date = self.ctx.report_date
+        unit_communes = self._unit_communes(unit)
+        for rec in table.records:
+            v = rec.values
+            addr = v.get("_addr")
+            if addr:
+                first = by_code.get(addr)  # type: ignore[arg-type]
+                if first is None:
+                    by_code[addr] = rec  # type: ignore[index]
+                else:
+                    self.at(table, rec, "ma_dia_chi", "duplicate-address-code", first_row=first.row)
+            cccd = v.get("cccd")
+            if isinstance(cccd, str) and len(cccd) == 12:
+                first = by_cccd.get(cccd)
+                if first is None:
+                    by_cccd[cccd] = rec
+                else:
+                    self.at(table, rec, "cccd", "duplicate-cccd", first_row=first.row)
+                year, gender = v.get("nam_sinh"), v.get("gioi_tinh")
+                born = cccd_birth(cccd)
+                if born:
+                    if isinstance(year, int) and year != born[0]:
+                        self.at(table, rec, "nam_sinh", "cccd-year-mismatch", expected=born[0])
+                    if isinstance(gender, str) and gender != born[1]:
+                        self.at(table, rec, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
+            name, year, thon = v.get("ten_key"), v.get("nam_sinh"), v.get("thon")
+            if name and year and isinstance(thon, str):
+                key = (name, year, fold(thon))
+                first = by_person.get(key)
+                if first is None:
+                    by_person[key] = rec
+                else:
+                    other = first.values.get("cccd")
+                    distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
+                    if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
+                        self.at(table, rec, "ho_ten", "duplicate-person", first_row=first.row)
+            dossier, approval, upload = v.get("ngay_lap_ho_so"), v.get("ngay_phe_duyet"), v.get("ngay_inhandao")
+            if isinstance(dossier, date):
+                if isinstance(approval, date) and approval < dossier:
+                    self.at(table, rec, "ngay_phe_duyet", "approval-before-dossier", dossier_date=dossier)
+                if isinstance(upload, date) and upload < dossier:
+                    self.at(table, rec, "ngay_inhandao", "inhandao-before-dossier", dossier_date=dossier)
+            if report_date:
+                for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
+                    d = v.get(key)
+                    if isinstance(d, date) and d > report_date:
+                        self.at(table, rec, key, "date-after-report", report_date=report_date)
+            commune = v.get("ma_xa")
+            if unit_communes is not None and isinstance(commune, str) and commune not in unit_communes:
+                self.at(table, rec, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
+        return by_code
+
+    def _unit_communes(self, unit: Unit) -> set[str] | None:
+        if unit.code is None or unit.level not in ("Xã", "Huyện", "Tỉnh"):
+            return None
+        if unit.level == "Xã":
+            return {unit.code}
+        return {u.code for u in adminunits.communes_of(unit.code, unit.scheme)}
+
+    # -- DangKy ----------------------------------------------------------------------
+    def check_registrations(self, addresses: dict[str, Record]) -> None:
+        table = self.tables["DangKy"]
+        report_date = self.ctx.report_date
+        for rec in table.records:
+            v = rec.values
+            addr = v.get("_addr")
+            if addr and addr not in addresses:
+                self.at(table, rec, "ma_dia_chi", "address-unknown")
+            d = v.get("ngay_dang_ky")
+            if report_date and isinstance(d, date) and d > report_date:
+                self.at(table, rec, "ngay_dang_ky", "date-after-report", report_date=report_date)
+
+    # -- TroGiup ---------------------------------------------------------------------
+    def check_events(self, addresses: dict[str, Record]) -> None:
+        table = self.tables["TroGiup"]
+        report_date = self.ctx.report_date
+        seen: dict[tuple[object, ...], Record] = {}
+        vouchers: dict[str, Record] = {}
+        for rec in table.records:
+            v = rec.values
+            addr = v.get("_addr")
+            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
+            if addr and target is None:
+                self.at(table, rec, "ma_dia_chi", "address-unknown")
+            if v.get("nguon") == codes.OTHER_PROGRAMME and not v.get("ten_chuong_trinh"):
+                self.at(table, rec, "ten_chuong_trinh", "other-programme-missing", value="")
+            d = v.get("ngay")
+            if isinstance(d, date):
+                if report_date and d > report_date:
+                    self.at(table, rec, "ngay", "date-after-report", report_date=report_date)
+                dossier = target.values.get("ngay_lap_ho_so") if target else None
+                if isinstance(dossier, date) and d < dossier:
+                    self.at(table, rec, "ngay", "event-before-dossier", dossier_date=dossier)
+            key = (addr, d, v.get("hinh_thuc"), v.get("gia_tri"))
+            if addr and d is not None and v.get("gia_tri") is not None:
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = rec
+                else:
+                    self.at(table, rec, "ma_dia_chi", "duplicate-event", first_row=first.row)
+                    continue
+            voucher = v.get("so_chung_tu")
+            if isinstance(voucher, str) and voucher.strip():
+                vk = fold(voucher).replace(" ", "")
+                first = vouchers.get(vk)
+                if first is None:
+                    vouchers[vk] = rec
+                else:
+                    self.at(table, rec, "so_chung_tu", "duplicate-voucher", first_row=first.row)
+        # Events pointing at an address with errors are not counted (SPEC §4): say so,
+        # once the address's own issues are known.
+        for rec in table.records:
+            addr = rec.values.get("_addr")
+            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
+            if target is not None and not target.valid:
+                self.at(table, rec, "ma_dia_chi", "address-has-errors", target_row=target.row)
+
+    # -- SoLieu ----------------------------------------------------------------------
+    def check_solieu(self, report: Report) -> None:
+        table = self.tables[standard.SO_LIEU.name]
+        if table.sheet is None:
+            return
+        register_kept = any(self.tables[t.name].records for t in standard.TABLES)
+        for rec in table.records:
+            code = rec.values.get("ma_chi_so")
+            value = rec.values.get("gia_tri")
+            if not isinstance(code, str):
+                continue
+            code = code.strip()
+            if code not in indicators.BY_CODE:
+                self.at(table, rec, "ma_chi_so", "indicator-unknown")
+                continue
+            if value is None:
+                continue
+            report.stated[code] = value
+            if not register_kept or report.figures is None:
+                continue
+            expected = report.figures.get(code)
+            if not _same_figure(value, expected):
+                self.at(table, rec, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
+                        expected=_figure_text(expected))
+
+
+def figures_of(report: Report) -> dict[str, object]:
+    """Indicators of one workbook's own register, counting only rows without errors."""
+    assert report.period is not None
+    addresses = [r.values for r in report.records("DiaChi") if r.valid]
+    valid_addr = {a["_addr"] for a in addresses}
+    events = [r.values for r in report.records("TroGiup") if r.valid and r.values.get("_addr") in valid_addr]
+    registrations = [r.values for r in report.records("DangKy") if r.valid]
+    return indicators.compute(addresses, registrations, events, report.period, report.targets)
+
+
+def _same_figure(stated: object, computed: object) -> bool:
+    if computed is None:
+        return stated is None
+    if isinstance(computed, bool) or isinstance(stated, bool):
+        return bool(stated) == bool(computed) and isinstance(stated, bool) == isinstance(computed, bool)
+    if isinstance(stated, (int, float)) and isinstance(computed, (int, float)):
+        return abs(stated - computed) < 0.05
+    return False
+
+
+def _figure_text(v: object) -> object:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "Đạt" if v else "Không đạt"
+    return v
+
+
+_UNIT_PREFIXES = ("thanh pho ", "tinh ", "huyen ", "quan ", "thi xa ", "thi tran ", "phuong ", "xa ", "dac khu ")
+
+
+def _name_fold(name: str) -> str:
+    f = fold(name)
+    for p in _UNIT_PREFIXES:
+        if f.startswith(p):
+            f = f[len(p):]
+            break
+    return f.replace(" ", "")
+
+
+def address_of(values: dict[str, object]) -> str:
+    return address_key(values.get("ma_dia_chi") or "")
