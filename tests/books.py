@@ -24,7 +24,7 @@ def headers(sheet: str) -> list[str]:
 
 @dataclass
 class Book:
-    info: dict[str, object]
+    info: dict[str, object] | None
     tables: dict[str, tuple[list[str], list[list[object]]]]
     title_rows: int = 2  # rows above each table's header (title block)
     extra_sheets: dict[str, list[list[object]]] = field(default_factory=dict)
@@ -109,12 +109,13 @@ def write(book: Book, path: Path, solieu: list[list[object]] | None = None) -> P
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "ThongTin"
-    ws.append(["THÔNG TIN ĐƠN VỊ"])
-    ws.append([])
-    for label, value in book.info.items():
-        ws.append([label, value])
+    wb.remove(wb.active)
+    if book.info is not None:
+        ws = wb.create_sheet("ThongTin")
+        ws.append(["THÔNG TIN ĐƠN VỊ"])
+        ws.append([])
+        for label, value in book.info.items():
+            ws.append([label, value])
     for name, (hdrs, rows) in book.tables.items():
         ws = wb.create_sheet(name)
         for i in range(book.title_rows):

@@ -175,7 +175,8 @@ def test_unicode_to_tcvn3_rejects_unrepresentable():
 
 
 tcvn3_text = st.text(
-    alphabet=st.sampled_from(sorted(set(VN_LOWER) | set("ĂÂÊÔƠƯĐ"))) | st.characters(max_codepoint=0x7E)
+    alphabet=st.sampled_from(sorted(set(VN_LOWER) | set("ĂÂÊÔƠƯĐ")))
+    | st.characters(max_codepoint=0x7E)
 )
 tcvn3_lower_text = st.text(alphabet=st.sampled_from(sorted(set(VN_LOWER + " .,-0123456789"))))
 
@@ -355,6 +356,27 @@ def test_fix_text_detects_vni(legacy, expected):
 
 
 @pytest.mark.parametrize(
+    ("legacy", "expected", "encoding"),
+    [
+        # both readings are syllables; tone placement or case decides
+        ("Leâ An", "Lê An", "vni"),  # TCVN3 "Leõ": tone on the o of "eo"
+        ("HOÏ", "HỌ", "vni"),  # TCVN3 "HOẽ": mixed case
+        ("cuûa", "của", "vni"),  # TCVN3 "cuỷa": c + glide is written qu
+        ("§ç An", "Đỗ An", "tcvn3"),  # a word without ASCII letters
+    ],
+)
+def test_fix_text_close_calls(legacy, expected, encoding):
+    assert fix_text(legacy) == (expected, encoding)
+    assert fix_text(legacy) == (expected, encoding)  # cached
+
+
+def test_fix_text_cp1252_punctuation_is_not_unicode_evidence():
+    assert fix_text("Hoµng – V¨n “An”") == ("Hoàng – Văn “An”", "tcvn3")
+    assert fix_text("Hoµng – V¨n", ".VnTime") == ("Hoàng – Văn", "tcvn3")
+    assert fix_text("Lê – Tú") == ("Lê – Tú", None)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Lê Tú",
@@ -428,6 +450,8 @@ def test_fix_text_vni_names(name, upper):
         "gìn", "giữ", "xoong", "thuở", "khuya", "oái", "yêu", "ước", "Nguyễn", "NGUYỄN",
         "kỳ", "kẻ", "ghế", "nghe", "hoạch", "huých", "huynh", "khuếch", "xuân", "chuyện",
         "tuyết", "thuyền", "ngoặc", "khoét", "hoen", "ngoẹo", "yểng", "tiếp", "cướp",
+        "quỳnh", "quýt", "yết", "hòa", "hoà", "thủy", "thuỷ", "khỏe", "khoẻ", "rượu",
+        "goòng", "của", "trưa",
     ],
 )  # fmt: skip
 def test_valid_syllables(word):
@@ -441,6 +465,7 @@ def test_valid_syllables(word):
         "", "hello", "bcd", "ng", "nguyeãn", "thuûy", "hoµng", "kan", "ce", "ghá", "ngi",
         "àc", "ảt", "ă", "tiê", "tiên2", "fan", "zô", "jack", "wa", "thànhh", "hóá", "ä",
         "uơn", "ươ", "q", "qa",
+        "tynh", "cuỷa", "coa", "noõng", "leõ", "kéó", "hoaí", "ngươì", "gen", "Kon",
     ],
 )  # fmt: skip
 def test_invalid_syllables(word):
@@ -457,7 +482,7 @@ def test_strip_diacritics():
     assert strip_diacritics("abc") == "abc"
 
 
-@given(st.text(alphabet=st.sampled_from(sorted(VN_LETTERS) + [" "])))
+@given(st.text(alphabet=st.sampled_from([*sorted(VN_LETTERS), " "])))
 def test_strip_diacritics_gives_ascii(s):
     assert strip_diacritics(s).isascii()
     assert len(strip_diacritics(s)) == len(s)

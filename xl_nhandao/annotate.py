@@ -160,6 +160,7 @@ def mark(wb, issues: list[Issue], lang: Lang) -> None:
 def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(ISSUES_SHEET, 0)
     names = _SEVERITY_VI if lang == "vi" else _SEVERITY_EN
@@ -178,7 +179,7 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
                    i.hint(lang)])
         if i.sheet and i.cell and i.sheet in wb.sheetnames:
             cell = ws.cell(ws.max_row, 6)
-            cell.hyperlink = f"#{_quote(i.sheet)}!{i.cell}"
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quote(i.sheet)}!{i.cell}")
             cell.font = link_font
         if i.severity in FILL:
             ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=FILL[i.severity])

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from . import __version__
@@ -138,13 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=args, prog_name="xl-nhandao", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        name = exc.ctx.command.name if exc.ctx and exc.ctx.command and exc.ctx.command.name != "xl-nhandao" else ""
-        typer.echo(RunError("bad-argument", detail=exc.format_message(), command=name or "").message(lang),
-                   err=True)
-        return 2
-    except click.exceptions.Abort:
+    except typer.Abort:
         return 130
+    except typer.TyperException as exc:  # usage errors of the command line itself
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare command: its help
+            typer.echo(exc.format_message() if hasattr(exc, "format_message") else str(exc))
+            return 0
+        ctx = getattr(exc, "ctx", None)
+        name = ctx.command.name if ctx is not None and ctx.command is not None else ""
+        detail = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(RunError("bad-argument", detail=" ".join(detail.split()),
+                            command="" if name == "xl-nhandao" else name).message(lang), err=True)
+        return 2
     except RunError as exc:
         typer.echo(exc.message(lang), err=True)
         return 2

@@ -88,7 +88,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 class RunError(Exception):
     """The command could not run (exit code 2)."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         if code not in _MESSAGES:
             raise KeyError(code)
         self.code = code

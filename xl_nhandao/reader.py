@@ -87,6 +87,8 @@ class TableRead:
     columns: dict[str, int] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     total_row: int | None = None
+    #: The sheet exists, its header was found and every required column is there.
+    readable: bool = False
 
     def cell(self, key: str, row: int) -> str | None:
         col = self.columns.get(key)
@@ -137,7 +139,7 @@ class Reader:
         self._sheets: dict[str, SheetData] = {}
 
     # -- issues ----------------------------------------------------------------
-    def add(self, code: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+    def add(self, code: str, /, sheet: str | None = None, row: int | None = None, column: str | None = None,
             cell: str | None = None, value: object = None, **params: object) -> Issue:
         issue = Issue(code, sheet, row, column, cell, display(value) if not isinstance(value, str) else value,
                       params)
@@ -268,6 +270,7 @@ class Reader:
                 self.add("column-missing", sheet=data.name, row=h + 1, column=f.header)
         if any(f.key not in columns for f in spec.required):
             return out
+        out.readable = True
         self._fill_merged_down(data, h)
         sections = {m[0][0] for m in data.merged if m[0][0] == m[1][0] and m[1][1] - m[0][1] >= 2 and m[0][0] > h}
         mapped = [(f, columns[f.key]) for f in spec.fields if f.key in columns and f.kind != standard.IGNORED]
@@ -511,7 +514,7 @@ class Reader:
                 if isinstance(raw, str) and ctx.province:
                     hits = adminunits.find_by_name(fix_text(raw)[0], scheme, "Xã", ctx.province)
                     if len({u.code for u in hits}) == 1:
-                        return hits[0].code, "commune-name-as-code", {"code": hits[0].code, "name": hits[0].name}
+                        return hits[0].code, "commune-name-as-code", {"commune_code": hits[0].code, "name": hits[0].name}
                 return None, "commune-unknown", {"scheme": scheme}
 
             return commune

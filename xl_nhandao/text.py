@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "fix_text",
@@ -133,7 +134,7 @@ def tcvn3_to_unicode(s: str, upper: bool = False) -> str:
 # "ư", "đ", the toned "i" and "ỵ" are single characters.  Capitals use the
 # upper-case forms of the same characters.
 
-_VNI_TONE = {1: "ù", 2: "ø", 3: "û", 4: "õ", 5: "ï"}  # after any vowel
+_VNI_TONE = {1: "ù", 2: "ø", 3: "û", 4: "õ", 5: "ï"}  # after a, e, o, u, y, ơ, ư
 _VNI_CIRCUMFLEX = {0: "â", 1: "á", 2: "à", 3: "å", 4: "ã", 5: "ä"}  # after a, e, o
 _VNI_BREVE = {0: "ê", 1: "é", 2: "è", 3: "ú", 4: "ü", 5: "ë"}  # after a
 _VNI_I = {1: "í", 2: "ì", 3: "æ", 4: "ó", 5: "ò"}  # toned i, single characters
@@ -187,9 +188,10 @@ def vni_to_unicode(s: str) -> str:
     """Convert VNI Windows (``VNI-Times``) text to NFC Unicode.
 
     Tone marks combine with the vowel before them (a, e, o, u, y and the
-    single characters for ơ, ư; toned i and ỵ are single characters); circumflex and circumflex+tone marks only with
-    a, e, o; breve and breve+tone marks only with a.  A mark that follows
-    anything else is kept as it is.
+    single characters for ơ and ư; the toned i and ỵ are single characters
+    too); circumflex and circumflex+tone marks only with a, e, o; breve and
+    breve+tone marks only with a.  A mark after anything else is kept as it
+    is.  The base letter decides the case (``AÙ`` and ``Aù`` both give Á).
     """
     return nfc(_VNI_RE.sub(_vni_sub, s))
 
@@ -428,6 +430,7 @@ def _rhyme_ok(onset: str, rhyme: str, tone: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)
 def _is_syllable_lower(word: str) -> bool:
     tone = 0
     tone_at = -1
@@ -468,8 +471,10 @@ def is_vietnamese_syllable(word: str) -> bool:
     Checks: only Vietnamese letters, at most one tone mark, an initial consonant
     (cluster) from the real inventory, a vowel nucleus from the real list with a
     final it can take (c, ch, m, n, ng, nh, p, t), stop finals only with the
-    acute or dot-below tone, and the c/k, g/gh, ng/ngh spelling rules.  Case
-    and Unicode normal form do not matter.
+    acute or dot-below tone, the tone on a vowel that may carry it (old and new
+    placement both accepted: hòa / hoà, thủy / thuỷ), and the c/k/qu, g/gh,
+    ng/ngh spelling rules.  Loanwords and minority-language words (``Kon``,
+    ``gen``) fail.  Case and Unicode normal form do not matter.
     """
     return bool(word) and _is_syllable_lower(nfc(word).lower())
 
@@ -484,45 +489,55 @@ _UNICODE_ONLY_RE = re.compile("[^\x00-\xff" + re.escape(_CP1252_EXTRA) + "]")
 _TOKEN_RE = re.compile("[A-Za-z\xa1-\xff]+")
 
 
-def _score(words: list[str]) -> tuple[int, int]:
-    """Rank one reading of the words: higher is more Vietnamese.
+def _rate(words: list[str]) -> tuple[int, tuple[int, int]]:
+    """Rate one reading of the words: (valid syllables, rank).
 
-    (valid syllables - non-Vietnamese characters left, - words in mixed case
-    such as "HOẽ"); the second part only separates otherwise equal readings.
+    The rank is (valid syllables - non-Vietnamese characters left, - words in
+    mixed case such as "HOẽ" or "ệU"); its second part only separates
+    otherwise equal readings.
     """
     valid = foreign = mixed = 0
     for word in words:
         lower = word.lower()
         if _is_syllable_lower(lower):
             valid += 1
-            if word[1:] != lower[1:] and word[1:] != word[1:].upper():
+            if word != lower and word != word.upper() and word[1:] != lower[1:]:
                 mixed += 1
         else:
             foreign += sum(1 for c in lower if c > "\x7f" and c not in _VN_SPLIT)
-    return valid - foreign, -mixed
+    return valid, (valid - foreign, -mixed)
 
 
-def _count_valid(words: list[str]) -> int:
-    return sum(1 for word in words if _is_syllable_lower(word.lower()))
+_detect_cache: dict[str, tuple[str, str | None]] = {}
 
 
 def _detect(s: str) -> tuple[str, str | None]:
+    result = _detect_cache.get(s)
+    if result is None:
+        result = _detect_uncached(s)
+        if len(_detect_cache) >= 8192:
+            _detect_cache.clear()
+        _detect_cache[s] = result
+    return result
+
+
+def _detect_uncached(s: str) -> tuple[str, str | None]:
     # ASCII words read the same in every encoding, and a lone character such
     # as "×" or "½" is no evidence: only longer words with other characters
     # tell the readings apart.
     tokens = [t for t in _TOKEN_RE.findall(s) if len(t) > 1 and not t.isascii()]
     if not tokens:
         return s, None
-    valid = _count_valid(tokens)
-    best, best_score = None, _score(tokens)
+    valid, best_rank = _rate(tokens)
+    if valid == len(tokens):  # already all Vietnamese: nothing can do better
+        return s, None
+    best = None
     for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
-        words = [convert(t) for t in tokens]
+        v, rank = _rate([convert(t) for t in tokens])
         # a conversion has to make more words Vietnamese, not just fewer odd
         # characters; on a full tie the earlier reading (original, TCVN3) wins
-        if _count_valid(words) > valid:
-            score = _score(words)
-            if score > best_score:
-                best, best_score = name, score
+        if v > valid and rank > best_rank:
+            best, best_rank = name, rank
     if best is None:
         return s, None
     out = tcvn3_to_unicode(s) if best == "tcvn3" else vni_to_unicode(s)

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import adminunits, codes, indicators, standard
 from .issues import Issue, count
 from .periods import Period, parse_period
-from .reader import InfoRead, Reader, Record, TableRead, WorkbookRead, address_key
+from .reader import InfoRead, Reader, Record, TableRead, WorkbookRead
 from .source import FileWorkbook, WorkbookSource
 from .text import fold
 from .values import cccd_birth, display
@@ -98,7 +98,7 @@ class Validator:
         self.info = read.info
         self.tables = read.tables
 
-    def add(self, code: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+    def add(self, code: str, /, sheet: str | None = None, row: int | None = None, column: str | None = None,
             cell: str | None = None, value: object = None, record: Record | None = None, **params: object) -> Issue:
         issue = Issue(code, sheet, row, column, cell, value if isinstance(value, str) or value is None
                       else display(value), params)
@@ -232,7 +232,7 @@ class Validator:
         if not isinstance(given, str) or not given.strip():
             return
         if _name_fold(given) not in (_name_fold(unit.name), _name_fold(unit.short_name)):
-            self.info_issue(key, "unit-name-mismatch", code=unit.code, expected=unit.name)
+            self.info_issue(key, "unit-name-mismatch", unit_code=unit.code, expected=unit.name)
 
     def check_period(self) -> Period | None:
         values = self.info.values
@@ -261,6 +261,7 @@ class Validator:
                 self.info_issue("ngay_lap", "report-date-missing")
         elif period is not None and report_date < period.start:
             self.info_issue("ngay_lap", "report-date-early", value=report_date, start=period.start)
+            self.ctx.report_date = None  # a wrong report date must not flag every row
         return period
 
     def targets(self) -> indicators.Targets:
@@ -347,13 +348,18 @@ class Validator:
         return {u.code for u in adminunits.communes_of(unit.code, unit.scheme)}
 
     # -- DangKy ----------------------------------------------------------------------
+    @property
+    def addresses_known(self) -> bool:
+        """References can be checked only when the DiaChi sheet could be read."""
+        return self.tables["DiaChi"].readable
+
     def check_registrations(self, addresses: dict[str, Record]) -> None:
         table = self.tables["DangKy"]
         report_date = self.ctx.report_date
         for rec in table.records:
             v = rec.values
             addr = v.get("_addr")
-            if addr and addr not in addresses:
+            if addr and addr not in addresses and self.addresses_known:
                 self.at(table, rec, "ma_dia_chi", "address-unknown")
             d = v.get("ngay_dang_ky")
             if report_date and isinstance(d, date) and d > report_date:
@@ -369,7 +375,7 @@ class Validator:
             v = rec.values
             addr = v.get("_addr")
             target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if addr and target is None:
+            if addr and target is None and self.addresses_known:
                 self.at(table, rec, "ma_dia_chi", "address-unknown")
             if v.get("nguon") == codes.OTHER_PROGRAMME and not v.get("ten_chuong_trinh"):
                 self.at(table, rec, "ten_chuong_trinh", "other-programme-missing", value="")
@@ -469,6 +475,3 @@ def _name_fold(name: str) -> str:
             break
     return f.replace(" ", "")
 
-
-def address_of(values: dict[str, object]) -> str:
-    return address_key(values.get("ma_dia_chi") or "")
