@@ -33,16 +33,18 @@ class CodeList:
     canonical: str = "code"
     _index: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def _build_index(self) -> dict[str, Entry]:
+        """Built on first use: importing the code lists costs nothing."""
         index = self._index
         for e in self.entries:
             for variant in (e.code, e.label, *e.aliases):
                 index.setdefault(fold(variant), e)
             for sep in (" - ", " – ", ". ", ": ", " "):
                 index.setdefault(fold(f"{e.code}{sep}{e.label}"), e)
+        return index
 
     def match(self, value: str) -> Entry | None:
-        return self._index.get(fold(value))
+        return (self._index or self._build_index()).get(fold(value))
 
     def value_of(self, entry: Entry) -> str:
         return entry.code if self.canonical == "code" else entry.label

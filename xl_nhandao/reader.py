@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
+from operator import itemgetter
 
 from . import adminunits, codes, standard
 from .errors import RunError
@@ -41,6 +42,8 @@ MIN_YEAR = 1900
 #: Dates of campaign events (dossiers, approvals, support) before this are typing slips.
 MIN_EVENT_DATE = date(2000, 1, 1)
 TOTAL_LABELS = frozenset({"tong cong", "tong", "cong", "tong so", "cong so", "tong cong so", "cong tong", "total"})
+_TOTAL_INITIALS = ("T", "t", "C", "c")
+_VALUE, _CODE, _PARAMS = itemgetter(0), itemgetter(1), itemgetter(2)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
 _PAREN = re.compile(r"\([^)]*\)")
@@ -137,6 +140,7 @@ class Reader:
         self.issues: list[Issue] = []
         self.context = Context(today=today or date.today())
         self._sheets: dict[str, SheetData] = {}
+        self._legacy_counts: dict[tuple[str, str, str], int] = {}
 
     # -- issues ----------------------------------------------------------------
     def add(self, code: str, /, sheet: str | None = None, row: int | None = None, column: str | None = None,
@@ -274,64 +278,83 @@ class Reader:
         self._fill_merged_down(data, h)
         sections = {m[0][0] for m in data.merged if m[0][0] == m[1][0] and m[1][1] - m[0][1] >= 2 and m[0][0] > h}
         mapped = [(f, columns[f.key]) for f in spec.fields if f.key in columns and f.kind != standard.IGNORED]
-        parsers = [(f, col, self.parser(f, data.name)) for f, col in mapped]
-        legacy_counts: dict[str, dict[str, int]] = {}
-        legacy = data.legacy
+        cols = [col for _, col in mapped]
+        key_col = columns.get(spec.key_field, 0)
         total_candidates: list[tuple[int, list[object]]] = []
         first_data = h + 1
+        data_rows: list[int] = []
+        width = min((len(row) for row in rows[h + 1 :]), default=0)
+        ragged = any(c >= width for c in cols)
+        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         for r in range(h + 1, len(rows)):
             row = rows[r]
-            width = len(row)
-            cells = [row[c] if c < width else "" for _, c, _ in parsers]
-            if all(v == "" or (v.__class__ is str and not v.strip()) for v in cells):  # type: ignore[union-attr]
+            if not any(row):
                 continue
+            cells = [row[c] if c < len(row) else "" for c in cols] if ragged else pick(row)
+            if not any(cells) or all(not v or (v.__class__ is str and v.isspace()) for v in cells):  # type: ignore[union-attr]
+                continue
+            width_r = len(row)
             if r <= first_data + 1 and _is_column_numbers(row):
                 first_data = r + 1
                 continue
-            if _is_total_row(row):
+            key = row[key_col] if key_col < width_r else ""
+            if (key == "" or key is None or (key.__class__ is str and key.lstrip()[:1] in _TOTAL_INITIALS)) \
+                    and _is_total_row(row):  # type: ignore[union-attr]
                 total_candidates.append((r, row))
                 continue
             if r in sections and sum(1 for v in cells if not is_blank(v)) <= 1:
                 continue
-            excel_row = r + 1
-            values: dict[str, object] = {}
-            rec = Record(excel_row, values)
-            for (f, col, parse), raw in zip(parsers, cells):
-                if raw == "" or (raw.__class__ is str and not raw.strip()):  # type: ignore[union-attr]
-                    if f.required:
-                        self._row_issue(rec, "required-missing", data.name, f, col, raw)
-                    values[f.key] = False if f.kind == standard.YESNO else None
-                    continue
-                font = legacy.get((r, col)) if legacy else None
-                if font is not None and raw.__class__ is str and f.kind in (standard.TEXT, standard.CODE,
-                                                                             standard.CODES):
-                    fixed, used = fix_text(raw, font)  # type: ignore[arg-type]
-                    if used:
-                        if rec.original is None:
-                            rec.original = {}
-                        rec.original[f.key] = raw  # type: ignore[assignment]
-                        legacy_counts.setdefault(f.header, {}).setdefault(used, 0)
-                        legacy_counts[f.header][used] += 1
-                    value, code, params = parse(fixed)
-                else:
-                    value, code, params = parse(raw)
-                    if f.kind == standard.TEXT and params and "legacy" in params:
-                        if rec.original is None:
-                            rec.original = {}
-                        rec.original[f.key] = raw  # type: ignore[assignment]
-                        enc_used = str(params["legacy"])
-                        legacy_counts.setdefault(f.header, {}).setdefault(enc_used, 0)
-                        legacy_counts[f.header][enc_used] += 1
-                        params = None
+            data_rows.append(r)
+        # Parse column by column: one cached parser per column, issues only where needed.
+        records = [Record(r + 1, {}) for r in data_rows]
+        legacy = data.legacy
+        sheet = data.name
+        keys: list[str] = []
+        columns_values: list[list[object]] = []
+        picked = [rows[r] for r in data_rows]
+        transposed = list(zip(*picked)) if not ragged else []
+        for f, col in mapped:
+            parse = self.parser(f, sheet)
+            cached = parse.cache.get  # type: ignore[attr-defined]
+            raws = (list(transposed[col]) if transposed else
+                    [row[col] if col < len(row) else "" for row in picked]) if picked else []
+            results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
+            textual = f.kind in (standard.TEXT, standard.CODE, standard.CODES)
+            if legacy and textual:
+                for i, r in enumerate(data_rows):
+                    font = legacy.get((r, col))
+                    raw = raws[i]
+                    if font is not None and raw.__class__ is str:
+                        fixed, used = fix_text(raw, font)  # type: ignore[arg-type]
+                        value, code, params = parse(fixed)
+                        results[i] = (value, code, {"legacy": used} if used else params)
+            flagged = (
+                [i for i, res in enumerate(results) if res[1] is not None or res[2] is not None]
+                if any(map(_CODE, results)) or any(map(_PARAMS, results)) else ()
+            )
+            for i in flagged:
+                value, code, params = results[i]
+                rec = records[i]
+                used = params.get("legacy") if params else None
+                if used:
+                    if rec.original is None:
+                        rec.original = {}
+                    rec.original[f.key] = raws[i]  # type: ignore[assignment]
+                    self._legacy_counts[(sheet, f.header, used)] = \
+                        self._legacy_counts.get((sheet, f.header, used), 0) + 1  # type: ignore[index]
+                    params = None
                 if code:
-                    self._row_issue(rec, code, data.name, f, col, raw, params)
-                values[f.key] = value
-            self._derive(spec, values)
-            out.records.append(rec)
+                    self._row_issue(rec, code, sheet, f, col, raws[i], params)
+            keys.append(f.key)
+            columns_values.append(list(map(_VALUE, results)))
+        for rec, vals in zip(records, zip(*columns_values)):
+            rec.values = dict(zip(keys, vals))
+            self._derive(spec, rec.values)
+        out.records = records
         self._report_totals(out, data.name, total_candidates, rows)
-        for column, encs in legacy_counts.items():
-            for enc, n in encs.items():
-                self.add("legacy-text", data.name, column=column, count=n,
+        for (where, column, enc), n in self._legacy_counts.items():
+            if where == sheet:
+                self.add("legacy-text", sheet, column=column, count=n,
                          encoding={"tcvn3": "TCVN3 (ABC)", "tcvn3h": "TCVN3 (ABC)", "vni": "VNI"}.get(enc, enc))
         return out
 
@@ -423,18 +446,35 @@ class Reader:
 
     # -- cell parsers ----------------------------------------------------------
     def parser(self, f: Field, sheet: str) -> Parser:
-        """The parser of one column, with a cache for repeated text values."""
+        """The parser of one column: blanks first, then a cache of repeated values."""
         base = self._base_parser(f)
-        cache: dict[str, tuple[object, str | None, dict[str, object] | None]] = {}
+        blank = (False if f.kind == standard.YESNO else None, "required-missing" if f.required else None, None)
+        cache: dict[object, tuple[object, str | None, dict[str, object] | None]] = {"": blank}
+        numbers: dict[float, tuple[object, str | None, dict[str, object] | None]] = {}
 
         def parse(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
-            if raw.__class__ is str:
-                hit = cache.get(raw)  # type: ignore[call-overload]
+            cls = raw.__class__
+            if cls is str:
+                hit = cache.get(raw)
                 if hit is None:
-                    hit = cache[raw] = base(raw)  # type: ignore[index]
+                    hit = cache[raw] = blank if raw.isspace() else base(raw)  # type: ignore[union-attr]
                 return hit
+            if cls is float:
+                hit = numbers.get(raw)  # type: ignore[call-overload]
+                if hit is None:
+                    hit = numbers[raw] = base(raw)  # type: ignore[index]
+                return hit
+            if cls is datetime or cls is date:
+                hit = cache.get(raw)
+                if hit is None:
+                    hit = cache[raw] = base(raw)
+                return hit
+            if raw is None:
+                return blank
             return base(raw)
 
+        # Strings and dates only: a float key could collide with a bool (True == 1.0).
+        parse.cache = cache  # type: ignore[attr-defined]
         return parse
 
     def _base_parser(self, f: Field) -> Parser:

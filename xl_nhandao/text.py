@@ -607,9 +607,19 @@ def fold(s: str) -> str:
     and of the punctuation ``- _ . / , : ; ( ) ' ’`` (and ‘ – —) becomes one
     space, trimmed: ``fold("Họ và\\ntên ") == "ho va ten"``.
     """
-    if not s.isascii():
-        s = strip_diacritics(s.translate(_INVISIBLE))
-    return _FOLD_SEP_RE.sub(" ", s.lower()).strip()
+    hit = _FOLDED.get(s)
+    if hit is not None:
+        return hit
+    key = s
+    if not key.isascii():
+        key = strip_diacritics(key.translate(_INVISIBLE))
+    key = _FOLD_SEP_RE.sub(" ", key.lower()).strip()
+    if len(_FOLDED) < 65536:  # headers, labels, codes and villages repeat
+        _FOLDED[s] = key
+    return key
+
+
+_FOLDED: dict[str, str] = {}
 
 
 _NAME_PRE = dict(_INVISIBLE)
@@ -628,16 +638,28 @@ def name_key(s: str) -> str:
     ``name_key("Hoà") == name_key("Hòa")`` but ``!= name_key("Hóa")``.
     """
     s = nfc(s.translate(_NAME_PRE)).lower()
+    cache = _WORD_KEYS
     out = []
     for word in _NAME_SPLIT_RE.split(s):
         if not word:
             continue
-        if word.isascii():
-            out.append(word if word.isdigit() else word + "0")
-            continue
-        decomposed = _normalize("NFD", word)
-        tones = "".join(_TONE_DIGIT[c] for c in decomposed if c in _TONE_DIGIT)
-        if tones:
-            word = _normalize("NFC", "".join(c for c in decomposed if c not in _TONE_DIGIT))
-        out.append(word + (tones or "0"))
+        key = cache.get(word)
+        if key is None:
+            key = _word_key(word)
+            if len(cache) < 65536:  # names share a few thousand syllables
+                cache[word] = key
+        out.append(key)
     return " ".join(out)
+
+
+_WORD_KEYS: dict[str, str] = {}
+
+
+def _word_key(word: str) -> str:
+    if word.isascii():
+        return word if word.isdigit() else word + "0"
+    decomposed = _normalize("NFD", word)
+    tones = "".join(_TONE_DIGIT[c] for c in decomposed if c in _TONE_DIGIT)
+    if tones:
+        word = _normalize("NFC", "".join(c for c in decomposed if c not in _TONE_DIGIT))
+    return word + (tones or "0")

@@ -396,7 +396,7 @@ class Validator:
                     continue
             voucher = v.get("so_chung_tu")
             if isinstance(voucher, str) and voucher.strip():
-                vk = fold(voucher).replace(" ", "")
+                vk = "".join(voucher.split()).upper()
                 first = vouchers.get(vk)
                 if first is None:
                     vouchers[vk] = rec
