@@ -337,3 +337,31 @@ def test_codes_and_labels_match_without_case_or_diacritics(tmp_path: Path) -> No
 def test_book_object_is_reusable() -> None:
     b = clean_book()
     assert isinstance(b, Book) and b.copy().tables == b.tables
+
+
+def test_names_that_look_like_a_total_label_are_records(tmp_path: Path) -> None:
+    book = clean_book()
+    book.set("DangKy", 0, "Tên tổ chức/cá nhân", "Tổng công ty Điện lực miền Trung")
+    book.set("DangKy", 1, "Tên tổ chức/cá nhân", "Tống Công")
+    report = check(write(book, tmp_path / "tong-cong-ty.xlsx"))
+    assert found(report) == []
+    assert values(report, "DangKy", "ten") == ["Tổng công ty Điện lực miền Trung", "Tống Công"]
+
+
+def test_total_row_label_with_a_count(tmp_path: Path) -> None:
+    book = clean_book()
+    hdrs, rows = book.tables["DiaChi"]
+    rows.append([None, None, "Tổng cộng: 3 hộ"] + [None] * (len(hdrs) - 3))
+    report = check(write(book, tmp_path / "tong-cong-3-ho.xlsx"))
+    assert found(report) == []
+    assert report.workbook.tables["DiaChi"].total_row == 7
+
+
+def test_pre_numbered_empty_rows_are_blank(tmp_path: Path) -> None:
+    book = clean_book()
+    hdrs, rows = book.tables["DiaChi"]
+    for n in range(4, 30):
+        rows.append([n] + [None] * (len(hdrs) - 1))
+    report = check(write(book, tmp_path / "stt-truoc.xlsx"))
+    assert found(report) == []
+    assert report.rows["DiaChi"] == 3

@@ -11,6 +11,7 @@ cannot use; row- and workbook-level rules are the validator's.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +42,8 @@ HEADER_SCAN_ROWS = 40
 MIN_YEAR = 1900
 #: Dates of campaign events (dossiers, approvals, support) before this are typing slips.
 MIN_EVENT_DATE = date(2000, 1, 1)
-TOTAL_LABELS = frozenset({"tong cong", "tong", "cong", "tong so", "cong so", "tong cong so", "cong tong", "total"})
+#: Labels of total rows, folded: "Tổng cộng", "TỔNG CỘNG:", "Cộng", "Tổng số", "Tổng cộng: 15 hộ"…
+_TOTAL_LABEL = re.compile(r"^(?:tong cong|tong so|cong so|cong tong|tong|cong|total)(?: so)?(?: \d.*)?$")
 _TOTAL_INITIALS = ("T", "t", "C", "c")
 _VALUE, _CODE, _PARAMS = itemgetter(0), itemgetter(1), itemgetter(2)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
@@ -152,6 +154,17 @@ class Reader:
 
     # -- workbook --------------------------------------------------------------
     def read(self) -> WorkbookRead:
+        # Reading allocates hundreds of thousands of small objects and no cycles: the
+        # cyclic collector would only rescan them again and again.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._read()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _read(self) -> WorkbookRead:
         names = self.source.sheet_names()
         found = {s.name: standard.find_sheet(names, s) for s in standard.SHEETS}
         claimed = {n for n in found.values() if n}
@@ -280,6 +293,7 @@ class Reader:
         mapped = [(f, columns[f.key]) for f in spec.fields if f.key in columns and f.kind != standard.IGNORED]
         cols = [col for _, col in mapped]
         key_col = columns.get(spec.key_field, 0)
+        required_cols = [columns[f.key] for f in spec.required if f.kind not in (standard.MONEY, standard.NUMBER)]
         total_candidates: list[tuple[int, list[object]]] = []
         first_data = h + 1
         data_rows: list[int] = []
@@ -299,7 +313,7 @@ class Reader:
                 continue
             key = row[key_col] if key_col < width_r else ""
             if (key == "" or key is None or (key.__class__ is str and key.lstrip()[:1] in _TOTAL_INITIALS)) \
-                    and _is_total_row(row):  # type: ignore[union-attr]
+                    and _is_total_row(row, required_cols):  # type: ignore[union-attr]
                 total_candidates.append((r, row))
                 continue
             if r in sections and sum(1 for v in cells if not is_blank(v)) <= 1:
@@ -318,6 +332,9 @@ class Reader:
             cached = parse.cache.get  # type: ignore[attr-defined]
             raws = (list(transposed[col]) if transposed else
                     [row[col] if col < len(row) else "" for row in picked]) if picked else []
+            if f.kind in (standard.MONEY, standard.YEAR, standard.INT, standard.COMMUNE, standard.CCCD) and \
+                    not any(v.__class__ is bool for v in raws):
+                parse.share_numbers()  # type: ignore[attr-defined]
             results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
             textual = f.kind in (standard.TEXT, standard.CODE, standard.CODES)
             if legacy and textual:
@@ -347,9 +364,9 @@ class Reader:
                     self._row_issue(rec, code, sheet, f, col, raws[i], params)
             keys.append(f.key)
             columns_values.append(list(map(_VALUE, results)))
+        self._derive(spec, keys, columns_values)
         for rec, vals in zip(records, zip(*columns_values)):
             rec.values = dict(zip(keys, vals))
-            self._derive(spec, rec.values)
         out.records = records
         self._report_totals(out, data.name, total_candidates, rows)
         for (where, column, enc), n in self._legacy_counts.items():
@@ -367,17 +384,17 @@ class Reader:
             rec.warnings += 1
 
     @staticmethod
-    def _derive(spec: TableSheet, values: dict[str, object]) -> None:
-        """Keys the validator and the indicators compare on."""
-        if "ma_dia_chi" in values:
-            v = values["ma_dia_chi"]
-            values["_addr"] = address_key(v) if v is not None else None
-        if spec.name == "DangKy":
-            t = values.get("ten")
-            values["ten_key"] = name_key(t) if isinstance(t, str) else None
-        if spec.name == "DiaChi":
-            t = values.get("ho_ten")
-            values["ten_key"] = name_key(t) if isinstance(t, str) else None
+    def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]) -> None:
+        """Add the keys the validator and the indicators compare on, as columns."""
+        if "ma_dia_chi" in keys:
+            codes_ = columns[keys.index("ma_dia_chi")]
+            keys.append("_addr")
+            columns.append([None if v is None else "".join(str(v).split()).upper() for v in codes_])
+        name = {"DangKy": "ten", "DiaChi": "ho_ten"}.get(spec.name)
+        if name in keys:
+            names = columns[keys.index(name)]  # type: ignore[arg-type]
+            keys.append("ten_key")
+            columns.append([name_key(v) if isinstance(v, str) else None for v in names])
 
     def _find_header(self, spec: TableSheet, rows: list[list[object]], sheet_name: str
                      ) -> tuple[int, dict[str, int]] | None:
@@ -473,8 +490,15 @@ class Reader:
                 return blank
             return base(raw)
 
-        # Strings and dates only: a float key could collide with a bool (True == 1.0).
+        def share_numbers() -> None:
+            """Let numbers use the shared cache (the fast path): only for a column with
+            no TRUE/FALSE cells, since ``True == 1.0`` as a dict key."""
+            nonlocal numbers
+            numbers = cache  # type: ignore[assignment]
+
+        # Strings and dates only by default: a float key could collide with a bool.
         parse.cache = cache  # type: ignore[attr-defined]
+        parse.share_numbers = share_numbers  # type: ignore[attr-defined]
         return parse
 
     def _base_parser(self, f: Field) -> Parser:
@@ -635,20 +659,26 @@ def _is_column_numbers(row: list[object]) -> bool:
     return len(nums) >= 3 and all(b == a + 1 for a, b in pairwise(nums))
 
 
-def _is_total_row(row: list[object]) -> bool:
-    """A "Tổng cộng" / "Cộng" row: the label sits in one of the first few filled cells."""
+def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
+    """A "Tổng cộng" / "Cộng" row: the label sits in one of the first few filled cells
+    and the row lacks the data every record has (so "Tổng công ty …" or a person named
+    "Tống Công" stays a record)."""
     seen = 0
-    for v in row:
+    label_col = None
+    for c, v in enumerate(row):
         if v == "" or v is None:
             continue
         seen += 1
         if seen > 4:
-            return False
-        if v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in ("T", "t", "C", "c"):  # type: ignore[arg-type]
-            f = fold(fix_text(v)[0])  # type: ignore[arg-type]
-            if f in TOTAL_LABELS or f.startswith("tong cong "):
-                return True
-    return False
+            break
+        if v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in _TOTAL_INITIALS:  # type: ignore[arg-type]
+            if _TOTAL_LABEL.match(fold(fix_text(v)[0])):  # type: ignore[arg-type]
+                label_col = c
+                break
+    if label_col is None:
+        return False
+    width = len(row)
+    return any(c != label_col and (c >= width or is_blank(row[c])) for c in required_cols)
 
 
 def _blank_at(rows: list[list[object]], r: int, c: int) -> bool:

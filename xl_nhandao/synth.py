@@ -183,8 +183,7 @@ _REGIONS = [
     (80, 96, 0.12, ("Khơ-me", "Hoa", "Chăm")),
 ]
 _HIGHLAND = {"Gia-rai": ("Ksơr", "Rơ Mah", "Siu", "Rơ Lan", "Puih"),
-             "Ê-đê": ("Niê", "Êban", "Mlô", "Byă", "Hđơk", "Ayun"),
-             "Ba-na": ("Đinh", "A", "Y"), "Xơ-đăng": ("A", "Y"), "Mnông": ("Bon", "Điểu", "Thị")}
+             "Ê-đê": ("Niê", "Êban", "Mlô", "Byă", "Hđơk", "Ayun")}
 _HIGHLAND_GIVEN = ("Blin", "Bhin", "Kơ", "Dơ", "Nhi", "Hen", "Phi", "Lan", "Rim", "Byơn", "Juê", "Ngơn")
 _MONG = (("Giàng", "Vàng", "Sùng", "Lý", "Hạng", "Thào", "Mùa", "Lầu"),
          ("Páo", "Sử", "Chứ", "Dình", "Lử", "Tủa", "Chá"), ("Mỷ", "Dợ", "Súa", "Chi", "Máy", "Pà"))
@@ -192,7 +191,9 @@ _KHMER = (("Thạch", "Danh", "Sơn", "Kim", "Lâm", "Chau", "Lý"),
           ("Sóc", "Phol", "Sang", "Rên", "Khanh", "Na", "Vi"), ("Sa Rên", "Sóc Ra", "Mỹ Linh", "Sa Vân", "Phalla"))
 _LOCAL_SURNAMES = {"Tày": ("Hoàng", "Nông", "Lục", "Hà", "Bế", "Ma"), "Nùng": ("Hoàng", "Lương", "Nông", "Vi"),
                    "Thái": ("Lò", "Lường", "Cầm", "Quàng", "Vi", "Lê"), "Mường": ("Bùi", "Đinh", "Quách", "Hà"),
-                   "Dao": ("Triệu", "Bàn", "Đặng", "Lý"), "Hoa": ("Lâm", "Lý", "Quách", "Trần", "Tăng")}
+                   "Dao": ("Triệu", "Bàn", "Đặng", "Lý"), "Hoa": ("Lâm", "Lý", "Quách", "Trần", "Tăng"),
+                   "Ba-na": ("Đinh", "Y"), "Xơ-đăng": ("A", "Y"), "Mnông": ("Điểu", "Y", "Thị"),
+                   "Chăm": ("Đàng", "Thành", "Lộ", "Quảng"), "Ra-glai": ("Chamaléa", "Pi Năng", "Katơr")}
 
 _CATEGORIES = [("NC", 20), ("KK", 18), ("PN", 10), ("HN", 14), ("CN", 7), ("KT", 9), ("DC", 4), ("BH", 6),
                ("TT", 3), ("TN", 2), ("MC", 3), ("HS", 3), ("K", 1)]
@@ -386,8 +387,7 @@ class _Gen:
         female = gender == "Nữ"
         if ethnic in _HIGHLAND:
             given = rng.choice(_HIGHLAND_GIVEN)
-            return f"{'H' if female else 'Y'}'{given} {rng.choice(_HIGHLAND[ethnic])}" if female else \
-                f"Y {given} {rng.choice(_HIGHLAND[ethnic])}"
+            return f"{'H' + chr(39) if female else 'Y '}{given} {rng.choice(_HIGHLAND[ethnic])}"
         if ethnic == "Mông":
             return f"{rng.choice(_MONG[0])} {'Thị' if female else 'A'} {rng.choice(_MONG[2 if female else 1])}"
         if ethnic == "Khơ-me":
@@ -451,8 +451,8 @@ class _Gen:
     # -- supporters ----------------------------------------------------------------------
     def supporter(self, kind: str) -> str:
         rng = self.rng
-        place = self.commune.name
         short = self.commune.short_name
+        place = f"{self.commune.kind.lower()} {short}"
         thon = _pick(rng, self.villages)
         if kind == "Cơ quan nhà nước":
             return rng.choice((f"UBND {place}", f"Công an {place}", f"Trạm Y tế {place}", f"Đảng ủy {place}",
@@ -506,7 +506,7 @@ def make_unit(commune_code: str, period: str = "2024", seed: int = 0, n_addresse
     n = n_addresses if n_addresses is not None else int(rng.triangular(20, 200, 45))
     cutoff = g.cutoff
     year = campaign_year_of(p.end)
-    first = max(date(2000, 2, 1), parse_period(str(year - 2)).start)  # type: ignore[union-attr]
+    first = max(date(2000, 2, 1), date(year - 3, 11, 25))  # the last three campaign years
 
     # DiaChi
     people: list[dict[str, object]] = []
@@ -565,13 +565,15 @@ def make_unit(commune_code: str, period: str = "2024", seed: int = 0, n_addresse
                 else:
                     name = rng.choice(pool[kind])
                 names.append((kind, name))
+            # Supporters register before they give (a little after at the latest).
+            reg_last = min(cutoff, lo + timedelta(days=20)) if supported else cutoff
             for kind, name in dict.fromkeys(names):
-                reg_date = _rand_date(rng, approval or dossier, cutoff)
+                reg_date = _rand_date(rng, approval or dossier, reg_last)
                 form = _pick(rng, _FORMS_BY_CATEGORY[row["doi_tuong"]]) if rng.random() < 0.8 else None  # type: ignore[index]
                 value = None
                 if form is not None and rng.random() < 0.85:
                     value = _money(rng, 1_200_000, 24_000_000, 100_000) if form == "TM" else \
-                        _money(rng, *_VALUES[form]) * rng.choice((1, 1, 2, 4))
+                        _money(rng, *_VALUES[form]) * (1 if form == "NO" else rng.choice((1, 1, 2, 4)))
                 registrations.append({
                     "ten": name, "loai": kind, "nguoi_dung_dau": name in heads and kind != codes.INDIVIDUAL,
                     "ma_dia_chi": row["ma_dia_chi"], "ngay_dang_ky": reg_date, "hinh_thuc": form,
@@ -591,7 +593,8 @@ def make_unit(commune_code: str, period: str = "2024", seed: int = 0, n_addresse
     # TroGiup
     events: list[dict[str, object]] = []
     keys: set[tuple[object, ...]] = set()
-    red_cross = f"Hội CTĐ {commune.name}"
+    place = f"{commune.kind.lower()} {commune.short_name}"
+    red_cross = f"Hội CTĐ {place}"
     for row, lo, hi in events_plan:
         k = rng.choices((1, 2, 3, 4, 5, 6), weights=(30, 25, 18, 12, 8, 7))[0]
         for _ in range(k):
@@ -613,7 +616,7 @@ def make_unit(commune_code: str, period: str = "2024", seed: int = 0, n_addresse
             else:
                 source = codes.OTHER_PROGRAMME
                 programme = rng.choice(_PROGRAMMES)
-                who = rng.choice((f"UBND {commune.name}", f"Hội CTĐ tỉnh", f"Ban Giảm nghèo {commune.name}",
+                who = rng.choice((f"UBND {place}", "Hội CTĐ tỉnh", f"Ban Giảm nghèo {place}",
                                   rng.choice(pool["Doanh nghiệp"])))
             upload = row["ngay_inhandao"]
             via = isinstance(upload, date) and upload <= d and rng.random() < 0.6
@@ -735,7 +738,7 @@ def _write_template(unit: UnitData, path: Path) -> None:
         ws = wb[spec.name]
         styles = []
         for c, f in enumerate(spec.fields, start=1):
-            dim = ws.column_dimensions[generate._col(c)]
+            dim = ws.column_dimensions[_letter(c)]
             styles.append((c, f, copy(dim._style)))
         for r, row in enumerate(unit.tables[spec.name], start=generate.FIRST_DATA_ROW):
             for c, f, st in styles:
@@ -785,7 +788,7 @@ def _write_fast(unit: UnitData, path: Path) -> None:
         wb.close()
 
 
-def _write_xw(ws, r: int, c: int, v: object, fmt_date, fmt_num, fmt_text) -> None:  # noqa: ANN001
+def _write_xw(ws, r: int, c: int, v: object, fmt_date, fmt_num, fmt_text) -> None:
     if v is None:
         return
     if isinstance(v, str):
@@ -824,7 +827,7 @@ QUIRKS: dict[str, tuple[str, ...]] = {
 _QUIRK_ORDER = tuple(QUIRKS)
 
 
-def _find_header(ws, spec: standard.TableSheet) -> tuple[int, dict[str, int]]:  # noqa: ANN001
+def _find_header(ws, spec: standard.TableSheet) -> tuple[int, dict[str, int]]:
     lookup = spec.header_lookup()
     best = (0, 0)
     for r in range(1, min(ws.max_row, 40) + 1):
@@ -846,7 +849,7 @@ def _find_header(ws, spec: standard.TableSheet) -> tuple[int, dict[str, int]]:  
 class _Sheet:
     """A register sheet of the written workbook and where its data rows are."""
 
-    def __init__(self, ws, spec: standard.TableSheet) -> None:  # noqa: ANN001
+    def __init__(self, ws, spec: standard.TableSheet) -> None:
         self.ws = ws
         self.spec = spec
         self.refresh()
@@ -855,7 +858,7 @@ class _Sheet:
     def refresh(self) -> None:
         self.header, self.cols = _find_header(self.ws, self.spec)
 
-    def cells(self, key: str):  # noqa: ANN201
+    def cells(self, key: str):
         col = self.cols.get(key)
         if col is None:
             return []
@@ -896,7 +899,7 @@ def apply_quirks(path: Path | str, rng: random.Random, kinds: Iterable[str]) -> 
     return _sorted(out)
 
 
-def _q_rename(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_rename(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         lookup = sh.spec.header_lookup()
         fields = [f for f in sh.spec.fields if f.aliases and f.key in sh.cols]
@@ -956,7 +959,7 @@ def _letter(c: int) -> str:
     return get_column_letter(c)
 
 
-def _q_reorder(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_reorder(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         n = max(sh.ws.max_column, max(sh.cols.values()))
         order = list(range(1, n + 1))
@@ -973,7 +976,7 @@ def _q_reorder(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
 _EXTRA_HEADERS = ("Số điện thoại", "Ghi chú thêm", "Người nhận thay", "Xác minh", "Cán bộ phụ trách")
 
 
-def _q_extra_column(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_extra_column(wb, sheets, rng, sums) -> list[Injected]:
     out = []
     for name, sh in sheets.items():
         if rng.random() < 0.35 and name != DIA_CHI:
@@ -994,7 +997,7 @@ def _q_extra_column(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return out
 
 
-def _q_labels(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_labels(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         for f in sh.spec.fields:
             if f.kind != standard.CODE or f.codes is None:
@@ -1015,7 +1018,7 @@ def _q_labels(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_yesno(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_yesno(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         for f in sh.spec.fields:
             if f.kind != standard.YESNO:
@@ -1036,7 +1039,7 @@ def _date_text(rng: random.Random, d: date) -> str:
     ))
 
 
-def _q_text_dates(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_text_dates(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         for f in sh.spec.fields:
             if f.kind != standard.DATE:
@@ -1067,7 +1070,7 @@ def _money_text(rng: random.Random, v: int) -> str:
     return rng.choice(options)
 
 
-def _q_money_text(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_money_text(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         for f in sh.spec.fields:
             if f.kind != standard.MONEY:
@@ -1079,7 +1082,7 @@ def _q_money_text(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_nfd(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_nfd(wb, sheets, rng, sums) -> list[Injected]:
     sh = sheets[DIA_CHI]
     for key in ("ho_ten", "hoan_canh", "thon"):
         for _, cell in sh.cells(key):
@@ -1092,7 +1095,7 @@ def _q_nfd(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_tcvn3(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_tcvn3(wb, sheets, rng, sums) -> list[Injected]:
     from copy import copy
 
     from .text import _unicode_to_tcvn3
@@ -1122,7 +1125,7 @@ def _q_tcvn3(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return out
 
 
-def _q_cccd_number(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_cccd_number(wb, sheets, rng, sums) -> list[Injected]:
     out = []
     sh = sheets[DIA_CHI]
     header = sh.spec.field("cccd").header
@@ -1135,7 +1138,7 @@ def _q_cccd_number(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return out
 
 
-def _q_blank_rows(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_blank_rows(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         if len(sh.rows) < 2:
             continue
@@ -1145,7 +1148,7 @@ def _q_blank_rows(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_total(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_total(wb, sheets, rng, sums) -> list[Injected]:
     from openpyxl.styles import Font
 
     for name, sh in sheets.items():
@@ -1165,7 +1168,7 @@ def _q_total(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_column_numbers(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_column_numbers(wb, sheets, rng, sums) -> list[Injected]:
     for sh in sheets.values():
         n = sh.ws.max_column
         at = sh.header + 1
@@ -1175,7 +1178,7 @@ def _q_column_numbers(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
     return []
 
 
-def _q_title(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
+def _q_title(wb, sheets, rng, sums) -> list[Injected]:
     from openpyxl.styles import Font
     from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
@@ -1205,13 +1208,15 @@ def _q_title(wb, sheets, rng, sums) -> list[Injected]:  # noqa: ANN001
 
             col, row = coordinate_from_string(ws.freeze_panes)
             ws.freeze_panes = f"{col}{row + k}"
+        sh.refresh()
+        if ws.print_title_rows:
+            ws.print_title_rows = f"{sh.header}:{sh.header}"
         lines = ["HỘI CHỮ THẬP ĐỎ VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "Kèm theo báo cáo số …/BC-CTĐ", "(Số liệu tính đến ngày báo cáo)"]
         for i in range(k):
             c = ws.cell(i + 1, 1)
             c.value = lines[i]
             c.font = Font(bold=i < 2)
-        sh.refresh()
     return []
 
 
@@ -1222,3 +1227,443 @@ _QUIRK_FUNCS = {
     "column_numbers": _q_column_numbers, "title": _q_title,
 }
 assert set(_QUIRK_FUNCS) == set(QUIRKS)
+
+
+# ---------------------------------------------------------------------------------------
+# Mistakes: what clerks get wrong, and the issue the validator must report for each
+
+
+def _addr_key(v: object) -> str:
+    return "".join(str(v).split()).upper() if v is not None else ""
+
+
+class _Mistakes:
+    def __init__(self, unit: UnitData, rng: random.Random) -> None:
+        self.unit = unit
+        self.rng = rng
+        self.t = unit.tables
+        self.used: dict[str, set[int]] = {DIA_CHI: set(), DANG_KY: set(), TRO_GIUP: set()}
+        self.report_date = unit.report_date
+        self.scheme = unit.scheme
+        self.fake_codes: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------------------
+    def free(self, sheet: str, pred=None) -> list[int]:
+        rows = self.t[sheet]
+        return [i for i in range(len(rows)) if i not in self.used[sheet] and (pred is None or pred(rows[i]))]
+
+    def choose(self, sheet: str, pred=None) -> int | None:
+        free = self.free(sheet, pred)
+        if not free:
+            return None
+        i = self.rng.choice(free)
+        self.used[sheet].add(i)
+        return i
+
+    def referenced(self) -> set[str]:
+        return {_addr_key(r[H_TG["ma_dia_chi"]]) for r in self.t[TRO_GIUP]} | \
+            {_addr_key(r[H_DK["ma_dia_chi"]]) for r in self.t[DANG_KY]}
+
+    def address_rows(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i, r in enumerate(self.t[DIA_CHI]):
+            out.setdefault(_addr_key(r[H_DC["ma_dia_chi"]]), i)
+        return out
+
+    def person_keys(self, skip: int) -> set[tuple[str, object, str]]:
+        out = set()
+        for i, r in enumerate(self.t[DIA_CHI]):
+            name, year, thon = r[H_DC["ho_ten"]], r[H_DC["nam_sinh"]], r[H_DC["thon"]]
+            if i != skip and isinstance(name, str) and isinstance(thon, str) and year:
+                out.add((name_key(name), year, fold(thon)))
+        return out
+
+    def event_key_free(self, i: int, **changes: object) -> bool:
+        """Would event ``i`` with ``changes`` still differ from every other event?"""
+        rows = self.t[TRO_GIUP]
+        fields = ("ma_dia_chi", "ngay", "hinh_thuc", "gia_tri")
+
+        def key(r: dict[str, object], ch: dict[str, object]) -> tuple[object, ...]:
+            return tuple(_addr_key(ch.get(k, r[H_TG[k]])) if k == "ma_dia_chi" else ch.get(k, r[H_TG[k]])
+                         for k in fields)
+
+        mine = key(rows[i], changes)
+        return all(key(r, {}) != mine for j, r in enumerate(rows) if j != i)
+
+    # -- DiaChi --------------------------------------------------------------------------
+    def year_typo(self) -> list[Injected]:
+        h = H_DC["nam_sinh"]
+        i = self.choose(DIA_CHI, lambda r: isinstance(r[h], int))
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        y = row[h]
+        row[h] = y * 10 + y % 10  # type: ignore[operator]
+        return [Injected(DIA_CHI, i, h, "year-invalid", f"{y} typed as {row[h]}")]
+
+    def approval_before_dossier(self) -> list[Injected]:
+        hd, ha = H_DC["ngay_lap_ho_so"], H_DC["ngay_phe_duyet"]
+        i = self.choose(DIA_CHI, lambda r: isinstance(r[hd], date) and r[hd] > date(2000, 3, 1))
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        row[ha] = row[hd] - timedelta(days=self.rng.randint(1, 45))  # type: ignore[operator]
+        return [Injected(DIA_CHI, i, ha, "approval-before-dossier", f"approved {row[ha]}, dossier {row[hd]}")]
+
+    def inhandao_before_dossier(self) -> list[Injected]:
+        hd, hu = H_DC["ngay_lap_ho_so"], H_DC["ngay_inhandao"]
+        i = self.choose(DIA_CHI, lambda r: isinstance(r[hd], date) and r[hd] > date(2000, 3, 1))
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        row[hu] = row[hd] - timedelta(days=self.rng.randint(1, 60))  # type: ignore[operator]
+        return [Injected(DIA_CHI, i, hu, "inhandao-before-dossier", f"uploaded {row[hu]}, dossier {row[hd]}")]
+
+    def category_unknown(self) -> list[Injected]:
+        sheet, key = self.rng.choice(((DIA_CHI, "doi_tuong"), (DIA_CHI, "doi_tuong"), (TRO_GIUP, "hinh_thuc"),
+                                      (DANG_KY, "loai")))
+        h = _SPECS[sheet].field(key).header
+        i = self.choose(sheet, lambda r: r[h] is not None)
+        if i is None:
+            return []
+        bad = {"doi_tuong": ("NCT", "Người già", "HCKK", "Hộ khó khăn", "KKK", "HN1", "Gia đình chính sách"),
+               "hinh_thuc": ("Tiền + gạo", "TMHV", "Quà Tết", "Hỗ trợ"),
+               "loai": ("Tư nhân", "Đơn vị", "Hộ kinh doanh", "Khác")}[key]
+        cl = _SPECS[sheet].field(key).codes
+        assert cl is not None
+        choices = [b for b in bad if cl.parse(b) is None]
+        old = self.t[sheet][i][h]
+        self.t[sheet][i][h] = self.rng.choice(choices)
+        return [Injected(sheet, i, h, "code-unknown", f"{old} typed as {self.t[sheet][i][h]}")]
+
+    def duplicate_code(self) -> list[Injected]:
+        h = H_DC["ma_dia_chi"]
+        refs = self.referenced()
+        free = [j for j in self.free(DIA_CHI, lambda r: _addr_key(r[h]) not in refs) if j > 0]
+        if not free:
+            return []
+        j = self.rng.choice(free)
+        self.used[DIA_CHI].add(j)
+        i = self.rng.randrange(j)
+        row = self.t[DIA_CHI][j]
+        old = row[h]
+        row[h] = self.t[DIA_CHI][i][h]
+        return [Injected(DIA_CHI, j, h, "duplicate-address-code", f"{old} typed as {row[h]} (row {i})")]
+
+    def duplicate_cccd(self) -> list[Injected]:
+        """The same person registered twice (same CCCD, name, birth year, gender, village)."""
+        hc = H_DC["cccd"]
+        candidates = self.free(DIA_CHI, lambda r: isinstance(r[hc], str))
+        if len(candidates) < 2:
+            return []
+        i, j = sorted(self.rng.sample(candidates, 2))
+        self.used[DIA_CHI].update((i, j))
+        src, dst = self.t[DIA_CHI][i], self.t[DIA_CHI][j]
+        for key in ("ho_ten", "nam_sinh", "gioi_tinh", "dan_toc", "cccd", "thon"):
+            dst[H_DC[key]] = src[H_DC[key]]
+        return [Injected(DIA_CHI, j, hc, "duplicate-cccd", f"same person as row {i}")]
+
+    def duplicate_person(self) -> list[Injected]:
+        """The same person twice without CCCD on the later row."""
+        free = self.free(DIA_CHI, lambda r: isinstance(r[H_DC["nam_sinh"]], int))
+        if len(free) < 2:
+            return []
+        i, j = sorted(self.rng.sample(free, 2))
+        self.used[DIA_CHI].update((i, j))
+        src, dst = self.t[DIA_CHI][i], self.t[DIA_CHI][j]
+        for key in ("ho_ten", "nam_sinh", "gioi_tinh", "dan_toc", "thon"):
+            dst[H_DC[key]] = src[H_DC[key]]
+        dst[H_DC["cccd"]] = None
+        return [Injected(DIA_CHI, j, H_DC["ho_ten"], "duplicate-person", f"same person as row {i}, no CCCD")]
+
+    def cccd_invalid(self) -> list[Injected]:
+        h = H_DC["cccd"]
+        i = self.choose(DIA_CHI, lambda r: isinstance(r[h], str))
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        v: str = row[h]  # type: ignore[assignment]
+        how = self.rng.randrange(3)
+        if how == 0:
+            bad = v[:10]  # two digits forgotten
+        elif how == 1:
+            k = self.rng.randint(4, 11)
+            bad = v[:k] + self.rng.choice("OlIB") + v[k + 1:]  # a letter for a digit
+        else:
+            bad = v + str(self.rng.randint(0, 9))  # one digit too many
+        row[h] = bad
+        return [Injected(DIA_CHI, i, h, "cccd-invalid", f"{v} typed as {bad}")]
+
+    def cccd_gender(self) -> list[Injected]:
+        hg = H_DC["gioi_tinh"]
+        i = self.choose(DIA_CHI, lambda r: isinstance(r[H_DC["cccd"]], str) and r[hg] in ("Nam", "Nữ"))
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        row[hg] = "Nữ" if row[hg] == "Nam" else "Nam"
+        return [Injected(DIA_CHI, i, hg, "cccd-gender-mismatch", f"gender flipped to {row[hg]}")]
+
+    def cccd_year(self) -> list[Injected]:
+        hy = H_DC["nam_sinh"]
+        free = self.free(DIA_CHI, lambda r: isinstance(r[H_DC["cccd"]], str) and isinstance(r[hy], int))
+        for i in self.rng.sample(free, len(free)):
+            row = self.t[DIA_CHI][i]
+            keys = self.person_keys(skip=i)
+            y: int = row[hy]  # type: ignore[assignment]
+            options = [y + d for d in (-3, -2, -1, 1, 2, 3) if 1900 <= y + d <= self.report_date.year - 1]
+            self.rng.shuffle(options)
+            for new in options:
+                if (name_key(row[H_DC["ho_ten"]]), new, fold(row[H_DC["thon"]])) not in keys:  # type: ignore[arg-type]
+                    self.used[DIA_CHI].add(i)
+                    row[hy] = new
+                    return [Injected(DIA_CHI, i, hy, "cccd-year-mismatch", f"{y} typed as {new}")]
+        return []
+
+    def commune_unknown(self) -> list[Injected]:
+        h = H_DC["ma_xa"]
+        i = self.choose(DIA_CHI)
+        if i is None:
+            return []
+        row = self.t[DIA_CHI][i]
+        code = str(row[h])
+        candidates = [code[:k] + code[k + 1] + code[k] + code[k + 2:] for k in range(4)]
+        candidates += [f"{self.rng.randint(0, 99_999):05d}" for _ in range(50)]
+        for c in candidates:
+            if c != code and adminunits.lookup(c, self.scheme, "Xã") is None:
+                row[h] = c
+                return [Injected(DIA_CHI, i, h, "commune-unknown", f"{code} typed as {c}")]
+        return []
+
+    # -- any sheet ------------------------------------------------------------------------
+    _DATE_FIELDS = ((DIA_CHI, "ngay_lap_ho_so"), (DIA_CHI, "ngay_phe_duyet"), (DANG_KY, "ngay_dang_ky"),
+                    (TRO_GIUP, "ngay"), (TRO_GIUP, "ngay"))
+
+    def date_invalid(self) -> list[Injected]:
+        sheet, key = self.rng.choice(self._DATE_FIELDS)
+        h = _SPECS[sheet].field(key).header
+        i = self.choose(sheet, lambda r: isinstance(r[h], date))
+        if i is None:
+            return []
+        row = self.t[sheet][i]
+        d: date = row[h]  # type: ignore[assignment]
+        if d.day > 12:
+            text = f"{d.month:02d}/{d.day:02d}/{d.year}"  # month first
+        else:
+            day, month = self.rng.choice(((31, 2), (30, 2), (31, 4), (31, 6), (31, 9), (31, 11), (32, d.month)))
+            text = f"{day}/{month:02d}/{d.year}"
+        row[h] = text
+        return [Injected(sheet, i, h, "date-invalid", f"{d} typed as {text}")]
+
+    def date_future(self) -> list[Injected]:
+        sheet, key = self.rng.choice(((DIA_CHI, "ngay_phe_duyet"), (DIA_CHI, "ngay_inhandao"),
+                                      (DANG_KY, "ngay_dang_ky"), (TRO_GIUP, "ngay")))
+        h = _SPECS[sheet].field(key).header
+        i = self.choose(sheet, lambda r: isinstance(r[h], date))
+        if i is None:
+            return []
+        row = self.t[sheet][i]
+        d: date = row[h]  # type: ignore[assignment]
+        swapped = int(str(d.year)[:2] + str(d.year)[3] + str(d.year)[2])  # 2024 → 2042
+        year = swapped if swapped > self.report_date.year + 2 else d.year + 10
+        row[h] = date(year, d.month, min(d.day, 28))
+        return [Injected(sheet, i, h, "date-in-future", f"{d} typed as {row[h]}")]
+
+    def required_blank(self) -> list[Injected]:
+        sheet = self.rng.choice((DIA_CHI, DIA_CHI, DANG_KY, TRO_GIUP))
+        keys = {DIA_CHI: ("ho_ten", "nam_sinh", "gioi_tinh", "thon", "ma_xa", "doi_tuong", "hoan_canh",
+                          "ngay_lap_ho_so", "trang_thai"),
+                DANG_KY: ("ten", "loai", "ngay_dang_ky"),
+                TRO_GIUP: ("ngay", "nguoi_tro_giup", "hinh_thuc", "gia_tri", "nguon")}[sheet]
+        h = _SPECS[sheet].field(self.rng.choice(keys)).header
+        i = self.choose(sheet, lambda r: r[h] is not None)
+        if i is None:
+            return []
+        self.t[sheet][i][h] = None
+        return [Injected(sheet, i, h, "required-missing", "left blank")]
+
+    def _money_cell(self) -> tuple[str, str, int] | None:
+        sheet = self.rng.choice((TRO_GIUP, TRO_GIUP, DANG_KY))
+        h = (H_TG["gia_tri"] if sheet == TRO_GIUP else H_DK["gia_tri_cam_ket"])
+        i = self.choose(sheet, lambda r: isinstance(r[h], int) and r[h] > 0)
+        return None if i is None else (sheet, h, i)
+
+    def money_ambiguous(self) -> list[Injected]:
+        found = self._money_cell()
+        if found is None:
+            return []
+        sheet, h, i = found
+        v: int = self.t[sheet][i][h]  # type: ignore[assignment]
+        millions = v / 1_000_000
+        bad: object = millions if not millions.is_integer() else millions + 0.5
+        if self.rng.random() < 0.4:
+            bad = f"{bad:g}"  # typed as text "1.5"
+        self.t[sheet][i][h] = bad
+        return [Injected(sheet, i, h, "money-ambiguous", f"{v} typed as {bad!r}")]
+
+    def money_negative(self) -> list[Injected]:
+        found = self._money_cell()
+        if found is None:
+            return []
+        sheet, h, i = found
+        v: int = self.t[sheet][i][h]  # type: ignore[assignment]
+        bad: object = -v if self.rng.random() < 0.6 else "-" + f"{v:,}".replace(",", ".")
+        self.t[sheet][i][h] = bad
+        return [Injected(sheet, i, h, "money-negative", f"{v} typed as {bad!r}")]
+
+    def money_zero(self) -> list[Injected]:
+        h = H_TG["gia_tri"]
+        i = self.choose(TRO_GIUP, lambda r: r[h] is not None)
+        if i is None:
+            return []
+        self.t[TRO_GIUP][i][h] = 0
+        return [Injected(TRO_GIUP, i, h, "money-zero", "value 0")]
+
+    def yesno_invalid(self) -> list[Injected]:
+        sheet, h = self.rng.choice(((DANG_KY, H_DK["nguoi_dung_dau"]), (TRO_GIUP, H_TG["qua_inhandao"])))
+        i = self.choose(sheet)
+        if i is None:
+            return []
+        bad = self.rng.choice(("Chưa rõ", "??", "2", "Đang chờ", "không rõ", "Có?"))
+        self.t[sheet][i][h] = bad
+        return [Injected(sheet, i, h, "yesno-invalid", f"typed {bad!r}")]
+
+    def address_unknown(self) -> list[Injected]:
+        sheet = self.rng.choice((TRO_GIUP, TRO_GIUP, DANG_KY))
+        h = H_TG["ma_dia_chi"] if sheet == TRO_GIUP else H_DK["ma_dia_chi"]
+        i = self.choose(sheet, lambda r: r[h] is not None)
+        if i is None:
+            return []
+        known = set(self.address_rows()) | self.fake_codes
+        row = self.t[sheet][i]
+        old = str(row[h])
+        prefix, _, num = old.rpartition("-")
+        candidates = []
+        if len(num) >= 2:
+            candidates.append(f"{prefix}-{num[:-2]}{num[-1]}{num[-2]}")  # last two digits swapped
+        candidates += [f"{prefix}-{self.rng.randint(0, 10 ** len(num) - 1):0{len(num)}d}" for _ in range(50)]
+        for c in candidates:
+            if _addr_key(c) not in known and (sheet != TRO_GIUP or self.event_key_free(i, ma_dia_chi=c)):
+                row[h] = c
+                self.fake_codes.add(_addr_key(c))
+                return [Injected(sheet, i, h, "address-unknown", f"{old} typed as {c}")]
+        return []
+
+    def programme_missing(self) -> list[Injected]:
+        i = self.choose(TRO_GIUP)
+        if i is None:
+            return []
+        row = self.t[TRO_GIUP][i]
+        row[H_TG["nguon"]] = codes.OTHER_PROGRAMME
+        row[H_TG["ten_chuong_trinh"]] = None
+        return [Injected(TRO_GIUP, i, H_TG["ten_chuong_trinh"], "other-programme-missing", "no programme name")]
+
+    def after_report(self) -> list[Injected]:
+        """Dated the day after the report date: after it, but not in the future for any
+        ``today`` after the report date."""
+        sheet = self.rng.choice((TRO_GIUP, TRO_GIUP, DANG_KY))
+        h = H_TG["ngay"] if sheet == TRO_GIUP else H_DK["ngay_dang_ky"]
+        d = self.report_date + timedelta(days=1)
+        free = self.free(sheet, lambda r: isinstance(r[h], date))
+        for i in self.rng.sample(free, len(free)):
+            if sheet == DANG_KY or self.event_key_free(i, ngay=d):
+                self.used[sheet].add(i)
+                self.t[sheet][i][h] = d
+                return [Injected(sheet, i, h, "date-after-report", f"dated {d}")]
+        return []
+
+    def event_before_dossier(self) -> list[Injected]:
+        rows = self.address_rows()
+        h = H_TG["ngay"]
+        free = self.free(TRO_GIUP, lambda r: isinstance(r[h], date))
+        for i in self.rng.sample(free, len(free)):
+            ev = self.t[TRO_GIUP][i]
+            t = rows.get(_addr_key(ev[H_TG["ma_dia_chi"]]))
+            if t is None or t in self.used[DIA_CHI]:
+                continue
+            dossier = self.t[DIA_CHI][t][H_DC["ngay_lap_ho_so"]]
+            if not isinstance(dossier, date) or dossier < date(2000, 3, 1):
+                continue
+            d = dossier - timedelta(days=self.rng.randint(1, 30))
+            if self.event_key_free(i, ngay=d):
+                self.used[TRO_GIUP].add(i)
+                self.used[DIA_CHI].add(t)  # its dossier date must stay as it is
+                ev[h] = d
+                return [Injected(TRO_GIUP, i, h, "event-before-dossier", f"dated {d}, dossier {dossier}")]
+        return []
+
+    def voucher_twice(self) -> list[Injected]:
+        h = H_TG["so_chung_tu"]
+        free = self.free(TRO_GIUP, lambda r: isinstance(r[h], str))
+        if len(free) < 2:
+            return []
+        i, j = sorted(self.rng.sample(free, 2))
+        self.used[TRO_GIUP].update((i, j))
+        self.t[TRO_GIUP][j][h] = self.t[TRO_GIUP][i][h]
+        return [Injected(TRO_GIUP, j, h, "duplicate-voucher", f"voucher of row {i}")]
+
+
+#: Each mistake and the issue code it produces (the method of ``_Mistakes`` doing it).
+MISTAKES: dict[str, str] = {
+    "year_typo": "year-invalid",
+    "date_invalid": "date-invalid",
+    "date_future": "date-in-future",
+    "approval_before_dossier": "approval-before-dossier",
+    "money_ambiguous": "money-ambiguous",
+    "money_negative": "money-negative",
+    "money_zero": "money-zero",
+    "category_unknown": "code-unknown",
+    "required_blank": "required-missing",
+    "duplicate_code": "duplicate-address-code",
+    "duplicate_cccd": "duplicate-cccd",
+    "cccd_invalid": "cccd-invalid",
+    "cccd_gender": "cccd-gender-mismatch",
+    "cccd_year": "cccd-year-mismatch",
+    "commune_unknown": "commune-unknown",
+    "address_unknown": "address-unknown",
+    "programme_missing": "other-programme-missing",
+    "yesno_invalid": "yesno-invalid",
+    "after_report": "date-after-report",
+    "event_before_dossier": "event-before-dossier",
+    "voucher_twice": "duplicate-voucher",
+    "inhandao_before_dossier": "inhandao-before-dossier",
+    "duplicate_person": "duplicate-person",
+}
+
+
+def inject_mistakes(unit: UnitData, rng: random.Random, n: int,
+                    kinds: Sequence[str] | None = None) -> list[Injected]:
+    """Make ``n`` clerk mistakes in random rows of a clean ``unit`` (in place).
+
+    Returns, sorted, every issue the validator must then report with its sheet, data-row
+    index and standard header — the mistakes themselves, plus the ``address-has-errors``
+    warning of each support event whose address row now has an error — and nothing
+    else is expected. ``kinds`` (names of :data:`MISTAKES`) restricts the choice; each
+    is used in turn when given, at random otherwise. Each mistake takes rows no other
+    mistake touched, so they do not interact; a kind that finds no suitable row is
+    replaced by another allowed kind (so fewer than ``n`` mistakes are made only when no
+    allowed kind finds a row). A future date is at least two years after the report date;
+    a date after the report date is the day after it (so any ``today`` later than the
+    report date and earlier than two years after works).
+    """
+    m = _Mistakes(unit, rng)
+    pool = list(kinds) if kinds else list(MISTAKES)
+    unknown = set(pool) - set(MISTAKES)
+    if unknown:
+        raise ValueError(f"unknown mistakes: {sorted(unknown)}")
+    out: list[Injected] = []
+    for k in range(n):
+        first = pool[k % len(pool)] if kinds else rng.choice(pool)
+        order = [first, *rng.sample(pool, len(pool))]
+        for kind in order:
+            got = getattr(m, kind)()
+            if got:
+                out.extend(got)
+                break
+    # Events of an address row with an error are not counted: a warning on each.
+    bad = {i.index for i in out if i.sheet == DIA_CHI and i.severity == "error"}
+    rows = m.address_rows()
+    for e, ev in enumerate(unit.tables[TRO_GIUP]):
+        t = rows.get(_addr_key(ev[H_TG["ma_dia_chi"]])) if ev[H_TG["ma_dia_chi"]] is not None else None
+        if t is not None and t in bad:
+            out.append(Injected(TRO_GIUP, e, H_TG["ma_dia_chi"], "address-has-errors", f"address row {t}"))
+    return _sorted(out)
