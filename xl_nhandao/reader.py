@@ -671,10 +671,10 @@ def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
         seen += 1
         if seen > 4:
             break
-        if v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in _TOTAL_INITIALS:  # type: ignore[arg-type]
-            if _TOTAL_LABEL.match(fold(fix_text(v)[0])):  # type: ignore[arg-type]
-                label_col = c
-                break
+        if (v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in _TOTAL_INITIALS  # type: ignore[arg-type]
+                and _TOTAL_LABEL.match(fold(fix_text(v)[0]))):  # type: ignore[arg-type]
+            label_col = c
+            break
     if label_col is None:
         return False
     width = len(row)
