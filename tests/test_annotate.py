@@ -54,9 +54,9 @@ def test_marks_comments_and_issue_sheet(tmp_path: Path) -> None:
     loi = wb[ISSUES_SHEET]
     assert wb.sheetnames[0] == ISSUES_SHEET
     rows = list(loi.iter_rows(values_only=True))
-    assert rows[0][:6] == ("Mức độ", "Mã lỗi", "Trang", "Dòng", "Cột", "Ô")
-    assert [(r[0], r[1], r[5]) for r in rows[1:]] == [("Cảnh báo", "cccd-padded", "G4"), ("Lỗi", "year-invalid", "D6")]
-    assert loi["F3"].hyperlink.location == "DiaChi!D6"
+    assert rows[0] == ("Mức độ", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa", "Mã lỗi")
+    assert [(r[0], r[8], r[4]) for r in rows[1:]] == [("Cảnh báo", "cccd-padded", "G4"), ("Lỗi", "year-invalid", "D6")]
+    assert loi["E3"].hyperlink.location == "DiaChi!D6"
     assert wb[MARKS_SHEET].sheet_state == "veryHidden"
     assert _values(out) == _values(src)  # the clerk's data is unchanged
 

@@ -52,7 +52,7 @@ def test_errors_exit_1_with_where_and_what(broken: Path, capsys) -> None:
     assert code == 1
     assert "DiaChi!D6 — Năm sinh" in out
     assert "“19855” không phải năm sinh hợp lệ." in out
-    assert "1 lỗi, 0 cảnh báo, 0 thông tin" in out
+    assert "1 lỗi, 0 cảnh báo, 0 lưu ý" in out
 
 
 def test_english(broken: Path, capsys) -> None:

@@ -26,7 +26,7 @@ ISSUES_SHEET = "Loi"
 MARKS_SHEET = "_xlnd_danh_dau"
 AUTHOR = "xl-nhandao"
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
-_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 _SEVERITY_EN = {"error": "Error", "warning": "Warning", "info": "Info"}
 
 _FEATURES = [
@@ -158,35 +158,45 @@ def mark(wb, issues: list[Issue], lang: Lang) -> None:
 
 
 def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.worksheet.filters import AutoFilter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(ISSUES_SHEET, 0)
     names = _SEVERITY_VI if lang == "vi" else _SEVERITY_EN
     if lang == "vi":
-        headers = ["Mức độ", "Mã lỗi", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa"]
+        headers = ["Mức độ", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa", "Mã lỗi"]
     else:
-        headers = ["Severity", "Code", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint"]
+        headers = ["Severity", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint", "Code"]
     ws.append(headers)
     bold = Font(bold=True)
     for c in ws[1]:
         c.font = bold
         c.fill = PatternFill("solid", fgColor="F2DCDB")
     link_font = Font(color="0563C1", underline="single")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i in issues:
-        ws.append([names[i.severity], i.code, i.sheet, i.row, i.column, i.cell, i.value, i.message(lang),
-                   i.hint(lang)])
+        ws.append([names[i.severity], i.sheet, i.row, i.column, i.cell, i.value, i.message(lang), i.hint(lang),
+                   i.code])
+        r = ws.max_row
         if i.sheet and i.cell and i.sheet in wb.sheetnames:
-            cell = ws.cell(ws.max_row, 6)
+            cell = ws.cell(r, 5)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quote(i.sheet)}!{i.cell}")
             cell.font = link_font
         if i.severity in FILL:
-            ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=FILL[i.severity])
-    for letter, width in zip("ABCDEFGHI", (11, 24, 12, 7, 22, 8, 20, 60, 50)):
+            ws.cell(r, 1).fill = PatternFill("solid", fgColor=FILL[i.severity])
+        for c in (7, 8):
+            ws.cell(r, c).alignment = wrap
+    for letter, width in zip("ABCDEFGHI", (10, 12, 6, 18, 7, 16, 55, 45, 22)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter = AutoFilter(ref=f"A1:I{max(ws.max_row, 1)}")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _quote(sheet: str) -> str:

@@ -78,7 +78,7 @@ def standard_md() -> str:
     return "\n".join(out) + "\n"
 
 
-_SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
+_SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý"}
 
 
 def issues_md() -> str:
@@ -89,7 +89,7 @@ def issues_md() -> str:
         "",
         "Mỗi vấn đề `validate` tìm ra có một mã ổn định dưới đây, kèm trang, số dòng Excel hiển thị, tiêu đề",
         "cột, ô (A1) và giá trị. *Lỗi* làm dòng bị loại khỏi số liệu; *cảnh báo* chỉ nhắc kiểm tra;",
-        "*thông tin* để biết. `{…}` là phần được điền theo từng trường hợp.",
+        "*lưu ý* để biết. `{…}` là phần được điền theo từng trường hợp.",
         "",
     ]
     group = None

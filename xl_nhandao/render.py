@@ -6,7 +6,7 @@ from .i18n import Lang, fmt_int
 from .validate import Report
 
 _SEVERITY = {
-    "vi": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"},
+    "vi": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"},
     "en": {"error": "Error", "warning": "Warning", "info": "Info"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -16,7 +16,7 @@ def print_report(report: Report, lang: Lang) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=True)
     vi = lang == "vi"
     unit = report.unit
     who = f"{unit.name or '?'} ({unit.code or '?'})" if (unit.name or unit.code) else "?"
@@ -49,7 +49,7 @@ def print_report(report: Report, lang: Lang) -> None:
     verdict = ("HỢP LỆ" if report.valid else "CÓ LỖI") if vi else ("VALID" if report.valid else "HAS ERRORS")
     style = "bold green" if report.valid else "bold red"
     if vi:
-        summary = f"{c['error']} lỗi, {c['warning']} cảnh báo, {c['info']} thông tin"
+        summary = f"{c['error']} lỗi, {c['warning']} cảnh báo, {c['info']} lưu ý"
     else:
         summary = f"{c['error']} errors, {c['warning']} warnings, {c['info']} info"
     console.print(f"[{style}]{'Kết quả' if vi else 'Result'}: {verdict}[/] — {summary}")

@@ -136,7 +136,7 @@ class Validator:
     def _order(self, i: Issue) -> tuple[int, int, int, str]:
         sheet_rank = -1
         if i.sheet is not None:
-            sheet_rank = len(SHEET_ORDER)
+            sheet_rank = SHEET_ORDER.get(i.sheet, len(SHEET_ORDER))
             for spec in standard.SHEETS:
                 name = self.info.sheet if spec is standard.THONG_TIN else self.tables[spec.name].sheet
                 if name == i.sheet:
@@ -349,6 +349,10 @@ class Validator:
 
     # -- DangKy ----------------------------------------------------------------------
     @property
+    def address_sheet(self) -> str:
+        return self.tables["DiaChi"].sheet or "DiaChi"
+
+    @property
     def addresses_known(self) -> bool:
         """References can be checked only when the DiaChi sheet could be read."""
         return self.tables["DiaChi"].readable
@@ -360,7 +364,7 @@ class Validator:
             v = rec.values
             addr = v.get("_addr")
             if addr and addr not in addresses and self.addresses_known:
-                self.at(table, rec, "ma_dia_chi", "address-unknown")
+                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
             d = v.get("ngay_dang_ky")
             if report_date and isinstance(d, date) and d > report_date:
                 self.at(table, rec, "ngay_dang_ky", "date-after-report", report_date=report_date)
@@ -376,7 +380,7 @@ class Validator:
             addr = v.get("_addr")
             target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
             if addr and target is None and self.addresses_known:
-                self.at(table, rec, "ma_dia_chi", "address-unknown")
+                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
             if v.get("nguon") == codes.OTHER_PROGRAMME and not v.get("ten_chuong_trinh"):
                 self.at(table, rec, "ten_chuong_trinh", "other-programme-missing", value="")
             d = v.get("ngay")
@@ -408,7 +412,8 @@ class Validator:
             addr = rec.values.get("_addr")
             target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
             if target is not None and not target.valid:
-                self.at(table, rec, "ma_dia_chi", "address-has-errors", target_row=target.row)
+                self.at(table, rec, "ma_dia_chi", "address-has-errors", target_row=target.row,
+                        address_sheet=self.address_sheet)
 
     # -- SoLieu ----------------------------------------------------------------------
     def check_solieu(self, report: Report) -> None:
