@@ -19,7 +19,7 @@ PROVINCE = "56"
 
 def headers(sheet: str) -> list[str]:
     spec = {t.name: t for t in (*standard.TABLES, standard.SO_LIEU)}[sheet]
-    return [f.header for f in spec.fields]
+    return [f.header for f in spec.clerk_fields]
 
 
 @dataclass

@@ -56,7 +56,12 @@ def standard_md() -> str:
         aliases = ", ".join(f"`{a}`" for a in t.aliases)
         out += ["", f"## Trang `{t.name}` — {t.title.lower()}", "", f"Tên trang khác được chấp nhận: {aliases}.",
                 "", "| Cột | Khóa | Kiểu | Bắt buộc | Tên khác | Hướng dẫn |", "|---|---|---|---|---|---|"]
-        out += [_field_row(f) for f in t.fields]
+        out += [_field_row(f) for f in t.clerk_fields]
+        prov = [f for f in t.fields if f.provenance]
+        if prov:
+            out += ["", "Sổ tổng hợp (đầu ra của `consolidate`) có thêm các cột nguồn gốc: "
+                    + ", ".join(f"`{f.header}`" for f in prov)
+                    + ". Khi có cột `Đơn vị nguồn`, mã địa chỉ được so theo từng đơn vị nguồn."]
     out += ["", "## Danh mục mã", "",
             "Mã và nhãn được so khớp không phân biệt hoa/thường và dấu; cũng nhận dạng `MÃ - Nhãn`.", ""]
     for cl in codes.ALL.values():

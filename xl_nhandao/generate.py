@@ -307,10 +307,11 @@ def _build_table(wb, spec: TableSheet, unit: UnitSpec | None) -> None:
 
     ws = wb.create_sheet(spec.name)
     st = _styles()
-    n = len(spec.fields)
+    fields = spec.clerk_fields
+    n = len(fields)
     _title(ws, spec.title + (f" — {unit.title.upper()}" if unit and unit.title else ""),
            "Mỗi dòng một bản ghi; không để dòng trống giữa bảng. Ô tiêu đề được khóa.", n)
-    for c, f in enumerate(spec.fields, start=1):
+    for c, f in enumerate(fields, start=1):
         cell = ws.cell(HEADER_ROW, c, f.header + (" *" if f.required else ""))
         cell.font, cell.fill, cell.border, cell.alignment = st["header"], st["fill"], st["border"], st["wrap"]
         letter = _col(c)

@@ -389,7 +389,11 @@ class Reader:
         if "ma_dia_chi" in keys:
             codes_ = columns[keys.index("ma_dia_chi")]
             keys.append("_addr")
-            columns.append([None if v is None else "".join(str(v).split()).upper() for v in codes_])
+            addr = [None if v is None else "".join(str(v).split()).upper() for v in codes_]
+            if "nguon_don_vi" in keys:  # a consolidation: codes are unique per source unit
+                units = columns[keys.index("nguon_don_vi")]
+                addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
+            columns.append(addr)
         name = {"DangKy": "ten", "DiaChi": "ho_ten"}.get(spec.name)
         if name in keys:
             names = columns[keys.index(name)]  # type: ignore[arg-type]

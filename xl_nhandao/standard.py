@@ -51,6 +51,8 @@ class Field:
     input_message: str = ""
     #: For ADMIN_CODE: number of digits (2 province, 3 district, 5 commune).
     digits: int | None = None
+    #: Written by a consolidation (where a merged row came from); not in blank workbooks.
+    provenance: bool = False
 
     @property
     def codes(self) -> codes.CodeList | None:
@@ -116,6 +118,11 @@ class TableSheet:
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
 
+    @property
+    def clerk_fields(self) -> tuple[Field, ...]:
+        """The columns of the blank workbook (without consolidation provenance)."""
+        return tuple(f for f in self.fields if not f.provenance)
+
     def header_lookup(self) -> dict[str, Field]:
         out: dict[str, Field] = {}
         for f in self.fields:
@@ -148,6 +155,16 @@ class InfoSheet:
 
 
 _YN = "Có hoặc Không (có thể ghi x hoặc để trống)."
+
+#: Columns a consolidation adds to every merged row, so that its output is itself a
+#: valid input one level up and every figure stays traceable to its row.
+PROVENANCE: tuple[Field, ...] = (
+    Field("nguon_don_vi", "Đơn vị nguồn", TEXT, width=10, provenance=True,
+          input_message="Mã đơn vị đã nộp dòng này."),
+    Field("nguon_tep", "Tệp nguồn", TEXT, width=28, provenance=True),
+    Field("nguon_trang", "Trang nguồn", TEXT, width=10, provenance=True),
+    Field("nguon_dong", "Dòng nguồn", INT, width=8, provenance=True, minimum=1),
+)
 
 THONG_TIN = InfoSheet(
     "ThongTin",
@@ -238,6 +255,7 @@ DIA_CHI = TableSheet(
               input_message="Các chương trình khác người này đang hưởng (để tránh trùng lặp)."),
         Field("trang_thai", "Trạng thái", CODE, required=True, codelist="trang_thai", width=15),
         Field("ghi_chu", "Ghi chú", TEXT, width=20),
+        *PROVENANCE,
     ),
     aliases=("Dia chi", "Địa chỉ", "Địa chỉ nhân đạo", "DC", "DCND"),
     key_field="ma_dia_chi",
@@ -262,6 +280,7 @@ DANG_KY = TableSheet(
         Field("gia_tri_cam_ket", "Giá trị cam kết (đồng/năm)", MONEY,
               aliases=("Giá trị cam kết", "Số tiền cam kết"), width=14),
         Field("ghi_chu", "Ghi chú", TEXT, width=20),
+        *PROVENANCE,
     ),
     aliases=("Dang ky", "Đăng ký", "DK"),
     key_field="ten",
@@ -290,6 +309,7 @@ TRO_GIUP = TableSheet(
               input_message=_YN),
         Field("so_chung_tu", "Số chứng từ", TEXT, aliases=("Chứng từ", "Số phiếu"), width=12),
         Field("ghi_chu", "Ghi chú", TEXT, width=20),
+        *PROVENANCE,
     ),
     aliases=("Tro giup", "Trợ giúp", "TG"),
     key_field="ma_dia_chi",

@@ -674,7 +674,7 @@ def make_unit(commune_code: str, period: str = "2024", seed: int = 0, n_addresse
         out = []
         for i, item in enumerate(items, start=1):
             item["stt"] = i
-            out.append({f.header: item.get(f.key) for f in spec.fields})
+            out.append({f.header: item.get(f.key) for f in spec.clerk_fields})
         return out
 
     return UnitData(info, {DIA_CHI: rows(standard.DIA_CHI, people), DANG_KY: rows(standard.DANG_KY, registrations),
@@ -737,7 +737,7 @@ def _write_template(unit: UnitData, path: Path) -> None:
     for spec in standard.TABLES:
         ws = wb[spec.name]
         styles = []
-        for c, f in enumerate(spec.fields, start=1):
+        for c, f in enumerate(spec.clerk_fields, start=1):
             dim = ws.column_dimensions[_letter(c)]
             styles.append((c, f, copy(dim._style)))
         for r, row in enumerate(unit.tables[spec.name], start=generate.FIRST_DATA_ROW):
@@ -773,12 +773,12 @@ def _write_fast(unit: UnitData, path: Path) -> None:
                       fmt_text)
         for spec in standard.TABLES:
             ws = wb.add_worksheet(spec.name)
-            for c, f in enumerate(spec.fields):
+            for c, f in enumerate(spec.clerk_fields):
                 ws.set_column(c, c, f.width)
                 ws.write_string(0, c, f.header, fmt_head)
             ws.freeze_panes(1, 0)
             fields = [(c, f, f.header, fmt_money if f.kind == standard.MONEY else None,
-                       fmt_text if f.kind == standard.CCCD else None) for c, f in enumerate(spec.fields)]
+                       fmt_text if f.kind == standard.CCCD else None) for c, f in enumerate(spec.clerk_fields)]
             for r, row in enumerate(unit.tables[spec.name], start=1):
                 for c, f, header, num_fmt, text_fmt in fields:
                     v = row.get(header)
@@ -886,7 +886,7 @@ def apply_quirks(path: Path | str, rng: random.Random, kinds: Iterable[str]) -> 
     # Sums of the money columns as written (before money_text turns cells into text).
     sums: dict[tuple[str, str], int] = {}
     for name, sh in sheets.items():
-        for f in sh.spec.fields:
+        for f in sh.spec.clerk_fields:
             if f.kind == standard.MONEY:
                 vals = [c.value for _, c in sh.cells(f.key)]
                 if any(isinstance(v, (int, float)) for v in vals):

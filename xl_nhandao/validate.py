@@ -286,8 +286,8 @@ class Validator:
     def check_addresses(self, unit: Unit) -> dict[str, Record]:
         table = self.tables["DiaChi"]
         by_code: dict[str, Record] = {}
-        by_cccd: dict[str, Record] = {}
-        by_person: dict[tuple[object, object, str], Record] = {}
+        by_cccd: dict[tuple[object, str], Record] = {}
+        by_person: dict[tuple[object, object, object, str], Record] = {}
         report_date = self.ctx.report_date
         unit_communes = self._unit_communes(unit)
         for rec in table.records:
@@ -300,10 +300,11 @@ class Validator:
                 else:
                     self.at(table, rec, "ma_dia_chi", "duplicate-address-code", first_row=first.row)
             cccd = v.get("cccd")
+            source = v.get("nguon_don_vi")  # in a consolidation, duplicates across units are TrungLap's
             if isinstance(cccd, str) and len(cccd) == 12:
-                first = by_cccd.get(cccd)
+                first = by_cccd.get((source, cccd))
                 if first is None:
-                    by_cccd[cccd] = rec
+                    by_cccd[(source, cccd)] = rec
                 else:
                     self.at(table, rec, "cccd", "duplicate-cccd", first_row=first.row)
                 year, gender = v.get("nam_sinh"), v.get("gioi_tinh")
@@ -315,7 +316,7 @@ class Validator:
                         self.at(table, rec, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
             name, year, thon = v.get("ten_key"), v.get("nam_sinh"), v.get("thon")
             if name and year and isinstance(thon, str):
-                key = (name, year, fold(thon))
+                key = (source, name, year, fold(thon))
                 first = by_person.get(key)
                 if first is None:
                     by_person[key] = rec
