@@ -74,8 +74,11 @@ def P(label: str) -> Period:
     return p
 
 
+NO_TARGETS = Targets()
+
+
 def figures(addresses=(), registrations=(), events=(), period: str = "2024",
-            targets: Targets = Targets()) -> dict[str, object]:
+            targets: Targets = NO_TARGETS) -> dict[str, object]:
     return compute(list(addresses), list(registrations), list(events), P(period), targets)
 
 

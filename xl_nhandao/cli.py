@@ -121,6 +121,89 @@ def validate_cmd(
     raise typer.Exit(0 if report.valid else 1)
 
 
+@app.command("consolidate")
+def consolidate_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="Các tệp .xlsx và/hoặc thư mục (tìm cả thư mục con).",
+                                                 show_default=False)],
+    out: Annotated[Path, typer.Option("-o", "--output", help="Tệp tổng hợp .xlsx sẽ tạo.")],
+    period: Annotated[Optional[str], typer.Option("--period", help="Kỳ tổng hợp, ví dụ 2024, 2024-H1.")] = None,
+    expect: Annotated[
+        Optional[str],
+        typer.Option("--expect", help="Đơn vị phải nộp: tệp danh sách mã, hoặc children:MÃ (mọi xã/huyện của đơn vị)."),
+    ] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Mã đơn vị cấp trên (mặc định: tự xác định).")] = None,
+    quarter_days: Annotated[
+        int, typer.Option("--quarter-deadline-days", help="Hạn nộp báo cáo quý: số ngày sau khi hết quý.")
+    ] = 5,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Tổng hợp sổ các đơn vị gửi lên: chỉ số từng đơn vị và của cấp trên, sổ nộp báo cáo, trùng lặp."""
+    from .consolidate import collect_inputs, merge, read_submissions
+    from .consolidate_output import write_consolidation
+    from .output import check_output
+
+    lg = _lang(lang)
+    check_output(out, [p for p in inputs if p.is_file()])
+    for p in inputs:
+        if not p.exists():
+            raise RunError("file-not-found", path=str(p))
+    files = collect_inputs(inputs, exclude=[out])
+    if not files:
+        raise RunError("no-inputs", paths=", ".join(str(p) for p in inputs))
+    from datetime import date
+
+    today = date.today()
+    subs = []
+    with _progress(len(files), quiet=json_out, lang=lg) as step:
+        for path, name in files:
+            subs.extend(read_submissions(path, name, today))
+            step(name)
+    result = merge(subs, period, expect, unit, today, quarter_days)
+    write_consolidation(result, out)
+    if json_out:
+        typer.echo(json.dumps(result.as_json(str(out), lg), ensure_ascii=False, indent=2, default=str))
+    else:
+        from .render import print_consolidation
+
+        print_consolidation(result, out, lg)
+    bad = any(s.status == "rejected" or s.errors for s in result.submissions)
+    raise typer.Exit(1 if bad else 0)
+
+
+class _progress:
+    """A progress bar on stderr, only for a terminal and never under --json."""
+
+    def __init__(self, total: int, quiet: bool, lang: Lang) -> None:
+        self.total, self.quiet, self.lang = total, quiet, lang
+        self.bar = None
+
+    def __enter__(self):
+        if not self.quiet and sys.stderr.isatty() and self.total > 1:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Đang đọc" if self.lang == "vi" else "Reading", total=self.total)
+        return self.step
+
+    def step(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _argv_lang(argv: list[str]) -> Lang:
     for i, a in enumerate(argv):
         if a == "--lang" and i + 1 < len(argv):

@@ -78,6 +78,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Tham số không hợp lệ: {detail}. Xem hướng dẫn: xl-nhandao {command} --help",
         "Invalid arguments: {detail}. See: xl-nhandao {command} --help",
     ),
+    "no-submissions": (
+        "Không có bản nộp nào đọc được để tổng hợp (xem lý do từng tệp ở trên hoặc trong --json).",
+        "No readable submission to consolidate (see each file's reason above or in --json).",
+    ),
+    "no-inputs": (
+        "Không tìm thấy tệp .xlsx nào trong: {paths}.",
+        "No .xlsx file found in: {paths}.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",

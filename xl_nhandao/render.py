@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .i18n import Lang, fmt_int
 from .validate import Report
 
@@ -53,3 +55,50 @@ def print_report(report: Report, lang: Lang) -> None:
     else:
         summary = f"{c['error']} errors, {c['warning']} warnings, {c['info']} info"
     console.print(f"[{style}]{'Kết quả' if vi else 'Result'}: {verdict}[/] — {summary}")
+
+
+def print_consolidation(result, out, lang: Lang) -> None:
+    """A summary a coordinator reads: submissions, missing units, main totals, outputs."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    p = result.period
+    who = result.parent_name or "?"
+    console.print(f"Tổng hợp {who}, kỳ {p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})" if vi
+                   else f"Consolidation of {who}, period {p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})")
+    status = Counter(s.status for s in result.submissions)
+    late = sum(1 for s in result.submissions if s.late and s.status == "accepted")
+    if vi:
+        console.print(f"Bản nộp: {status['accepted']} chấp nhận ({late} muộn), {status['superseded']} bị thay thế, "
+                      f"{status['rejected']} từ chối; chưa nộp: {len(result.missing)}")
+    else:
+        console.print(f"Submissions: {status['accepted']} accepted ({late} late), {status['superseded']} superseded, "
+                      f"{status['rejected']} rejected; missing: {len(result.missing)}")
+    for s in result.submissions:
+        if s.status == "rejected" and s.reason:
+            console.print(("  Từ chối " if vi else "  Rejected ") + escape(s.file) + ": " + escape(s.reason.text(lang)))
+    if result.missing:
+        console.print(("  Chưa nộp: " if vi else "  Missing: ") + ", ".join(result.missing))
+    rows = result.rows
+    console.print((f"Dòng: đọc {fmt_int(rows['read'], lang)}, tính {fmt_int(rows['counted'], lang)}, "
+                   f"loại {fmt_int(rows['excluded'], lang)} (xem trang LoaiTru); trùng giữa đơn vị: "
+                   f"{len(result.duplicates)} cặp (trang TrungLap)") if vi else
+                  (f"Rows: read {fmt_int(rows['read'], lang)}, counted {fmt_int(rows['counted'], lang)}, "
+                   f"excluded {fmt_int(rows['excluded'], lang)} (sheet LoaiTru); duplicates across units: "
+                   f"{len(result.duplicates)} pairs (sheet TrungLap)"))
+    from .indicators import BY_CODE
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Chỉ số" if vi else "Indicator")
+    table.add_column("Tổng" if vi else "Total", justify="right")
+    for code in ("dia_chi_co_ho_so", "dia_chi_moi", "dia_chi_duoc_tro_giup", "ty_le_duoc_tro_giup", "luot_tro_giup",
+                 "gia_tri_tro_giup", "gia_tri_chuong_trinh_khac", "to_chuc_tham_gia", "ca_nhan_tham_gia",
+                 "ty_le_nguoi_dung_dau", "ty_le_chi_tieu_gia_tri"):
+        v = result.totals.get(code)
+        text = "—" if v is None else fmt_int(v, lang)
+        table.add_row(BY_CODE[code].label if vi else BY_CODE[code].label_en, text)
+    console.print(table)
+    console.print(("Đã ghi: " if vi else "Written: ") + escape(str(out)))

@@ -55,8 +55,9 @@ def _human_size(n: int) -> str:
     return f"{n / 1024**2:,.0f} MB".replace(",", ".")
 
 
-def check_file(path: Path) -> None:
-    """Raise :class:`RunError` unless ``path`` is a readable, safe ``.xlsx``."""
+def check_file(path: Path, legacy_formats: bool = False) -> None:
+    """Raise :class:`RunError` unless ``path`` is a readable, safe ``.xlsx`` (or, with
+    ``legacy_formats``, an unencrypted ``.xls`` or ``.ods`` python-calamine can read)."""
     label = str(path)
     if not path.exists():
         raise RunError("file-not-found", path=label)
@@ -70,6 +71,8 @@ def check_file(path: Path) -> None:
     if head.startswith(OLE_MAGIC):
         if _ole_is_encrypted(path):
             raise RunError("encrypted", path=label)
+        if legacy_formats:
+            return
         raise RunError("xls-unsupported", path=label)
     if not head.startswith(b"PK"):
         raise RunError("not-a-workbook", path=label)
@@ -78,6 +81,8 @@ def check_file(path: Path) -> None:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
+                if legacy_formats and b"spreadsheet" in zf.read("mimetype"):
+                    return
                 raise RunError("format-unsupported", path=label, kind="OpenDocument (.ods)")
             if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
                 raise RunError("not-a-workbook", path=label)
@@ -106,10 +111,10 @@ def _ole_is_encrypted(path: Path) -> bool:
 class FileWorkbook:
     """An ``.xlsx`` on disk, read with python-calamine."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, legacy_formats: bool = False) -> None:
         self.path = Path(path)
         self.label = self.path.name
-        check_file(self.path)
+        check_file(self.path, legacy_formats)
         import python_calamine
 
         try:

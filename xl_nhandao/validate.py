@@ -364,7 +364,9 @@ class Validator:
         for rec in table.records:
             v = rec.values
             addr = v.get("_addr")
-            if addr and addr not in addresses and self.addresses_known:
+            # A consolidation keeps a registration whose address a lower level excluded (it
+            # still counts, SPEC §4): that level checked the reference already.
+            if addr and addr not in addresses and self.addresses_known and not v.get("nguon_don_vi"):
                 self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
             d = v.get("ngay_dang_ky")
             if report_date and isinstance(d, date) and d > report_date:
@@ -375,7 +377,7 @@ class Validator:
         table = self.tables["TroGiup"]
         report_date = self.ctx.report_date
         seen: dict[tuple[object, ...], Record] = {}
-        vouchers: dict[str, Record] = {}
+        vouchers: dict[tuple[object, str], Record] = {}
         for rec in table.records:
             v = rec.values
             addr = v.get("_addr")
@@ -391,7 +393,7 @@ class Validator:
                 dossier = target.values.get("ngay_lap_ho_so") if target else None
                 if isinstance(dossier, date) and d < dossier:
                     self.at(table, rec, "ngay", "event-before-dossier", dossier_date=dossier)
-            key = (addr, d, v.get("hinh_thuc"), v.get("gia_tri"))
+            key = (addr, d, v.get("hinh_thuc"), v.get("gia_tri"))  # addr includes the source unit
             if addr and d is not None and v.get("gia_tri") is not None:
                 first = seen.get(key)
                 if first is None:
@@ -401,7 +403,7 @@ class Validator:
                     continue
             voucher = v.get("so_chung_tu")
             if isinstance(voucher, str) and voucher.strip():
-                vk = "".join(voucher.split()).upper()
+                vk = (v.get("nguon_don_vi"), "".join(voucher.split()).upper())  # vouchers are per unit
                 first = vouchers.get(vk)
                 if first is None:
                     vouchers[vk] = rec
