@@ -171,19 +171,19 @@ def read_consolidation_targets(source: WorkbookSource) -> dict[str, indicators.T
                 code = line[col[CHITIEU_UNIT]] if col[CHITIEU_UNIT] < len(line) else ""
                 if not isinstance(code, str) or not code.strip():
                     continue
-
-                def number(name: str, parse) -> int | None:
-                    c = col[name]
-                    if c >= len(line) or is_blank(line[c]):
-                        return None
-                    v, problem = parse(line[c])
-                    return None if problem else v
-
                 out[code.strip()] = indicators.Targets(
-                    heads=number(CHITIEU_HEADS, parse_int), new_addresses=number(CHITIEU_NEW, parse_int),
-                    value=number(CHITIEU_VALUE, parse_money))
+                    heads=_cell_number(line, col[CHITIEU_HEADS], parse_int),
+                    new_addresses=_cell_number(line, col[CHITIEU_NEW], parse_int),
+                    value=_cell_number(line, col[CHITIEU_VALUE], parse_money))
             return out
     return {}
+
+
+def _cell_number(line: list[object], c: int, parse) -> int | None:
+    if c >= len(line) or is_blank(line[c]):
+        return None
+    v, problem = parse(line[c])
+    return None if problem else v
 
 
 def read_consolidation_extras(source: WorkbookSource) -> dict[str, dict[str, object]]:
