@@ -171,6 +171,23 @@ def consolidate_cmd(
     raise typer.Exit(1 if bad else 0)
 
 
+@app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi dữ liệu mẫu và kết quả.")] = Path(
+        "xl-nhandao-demo"),
+    lang: LangOption = None,
+) -> None:
+    """Chạy thử trọn vẹn trên một tỉnh mẫu: sổ các xã (có lỗi thường gặp) → kiểm tra → tổng hợp."""
+    from .demo import run_demo
+    from .render import print_demo
+
+    lg = _lang(lang)
+    if out.exists() and not out.is_dir():
+        raise RunError("output-unwritable", path=str(out), detail="không phải thư mục")
+    result = run_demo(out)
+    print_demo(result, lg)
+
+
 class _progress:
     """A progress bar on stderr, only for a terminal and never under --json."""
 

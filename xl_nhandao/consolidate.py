@@ -33,7 +33,7 @@ REGISTER_SHEETS = tuple(t.name for t in standard.TABLES)
 
 # -- reasons (ledger, excluded rows), Vietnamese and English ------------------------------
 _REASONS: dict[str, tuple[str, str]] = {
-    "unreadable": ("{message}", "{message}"),
+    "unreadable": ("{message}", "{message_en}"),
     "no-unit": ("Không xác định được đơn vị nộp (trang ThongTin thiếu mã đơn vị hoặc mã sai).",
                 "The submitting unit cannot be identified (ThongTin lacks a valid unit code)."),
     "no-period": ("Không có kỳ báo cáo hợp lệ ở trang ThongTin.", "No valid reporting period on ThongTin."),
@@ -264,6 +264,7 @@ def read_submissions(path: Path, name: str, today: date) -> list[Submission]:
             if sheets:
                 return sheets
         sub = Submission(path, name, sha, mtime, status="rejected")
+        exc.params["path"] = name  # the ledger names files as the coordinator sees them
         sub.reason = Reason("unreadable", {"message": exc.message("vi"), "message_en": exc.message("en")})
         return [sub]
     sub = Submission(path, name, sha, mtime, report=report)

@@ -412,47 +412,51 @@ def _charts(wb, f, result: Consolidation, unit_rows: list[tuple[int, UnitFigures
     if not unit_rows:
         ws.write_string(1, 0, "Chưa có đơn vị nào được tổng hợp.", f["subtitle"])
         return
+    D = 20  # chart data columns, right of the charts
     # Chart data lives here (units in order, attainment against 100%) so charts stay
     # right even when TongHop interleaves district subtotals.
-    ws.write_row(1, 10, ["Mã đơn vị", "Đơn vị", "Giá trị trợ giúp (đồng)", "Hoàn thành chỉ tiêu giá trị (%)", "Mục tiêu (%)"],
-                 f["header"])
+    ws.write_row(1, D, ["Mã đơn vị", "Đơn vị", "Giá trị trợ giúp (đồng)", "Hoàn thành chỉ tiêu giá trị (%)",
+                        "Mục tiêu (%)"], f["header"])
+    ws.set_column(D, D + 4, 14)
     for n, (_, u) in enumerate(unit_rows, start=2):
-        ws.write_string(n, 10, u.code, f["text"])
-        ws.write_string(n, 11, u.name or u.code, f["text"])
-        _write_value(ws, f, n, 12, u.figures.get("gia_tri_tro_giup"))
-        _write_value(ws, f, n, 13, u.figures.get("ty_le_chi_tieu_gia_tri"), "percent")
-        ws.write_number(n, 14, 100, f["int"])
+        ws.write_string(n, D, u.code, f["text"])
+        ws.write_string(n, D + 1, u.name or u.code, f["text"])
+        _write_value(ws, f, n, D + 2, u.figures.get("gia_tri_tro_giup"))
+        _write_value(ws, f, n, D + 3, u.figures.get("ty_le_chi_tieu_gia_tri"), "percent")
+        ws.write_number(n, D + 4, 100, f["int"])
     end = len(unit_rows) + 1
     height = max(300, min(20 * len(unit_rows) + 120, 1600))
     value = wb.add_chart({"type": "bar"})
-    value.add_series({"name": "Giá trị trợ giúp (đồng)", "categories": ["BieuDo", 2, 11, end, 11],
-                      "values": ["BieuDo", 2, 12, end, 12], "fill": {"color": RED}})
+    value.add_series({"name": "Giá trị trợ giúp (đồng)", "categories": ["BieuDo", 2, D + 1, end, D + 1],
+                      "values": ["BieuDo", 2, D + 2, end, D + 2], "fill": {"color": RED}})
     value.set_title({"name": "Giá trị trợ giúp theo đơn vị (đồng)"})
     value.set_legend({"none": True})
     value.set_y_axis({"reverse": True})
     value.set_x_axis({"num_format": "#,##0"})
     value.set_size({"width": 720, "height": height})
     ws.insert_chart(2, 0, value)
-    attain = wb.add_chart({"type": "bar"})
-    attain.add_series({"name": "Hoàn thành chỉ tiêu giá trị (%)", "categories": ["BieuDo", 2, 11, end, 11],
-                       "values": ["BieuDo", 2, 13, end, 13], "fill": {"color": "#4472C4"}})
-    target = wb.add_chart({"type": "scatter", "subtype": "straight"})
-    target.add_series({"name": "Mục tiêu 100%", "categories": ["BieuDo", 2, 14, end, 14],
-                       "values": ["BieuDo", 2, 14, end, 14], "line": {"color": RED, "dash_type": "dash"},
-                       "marker": {"type": "none"}})
+    attain = wb.add_chart({"type": "column"})
+    attain.add_series({"name": "Hoàn thành chỉ tiêu giá trị (%)", "categories": ["BieuDo", 2, D + 1, end, D + 1],
+                       "values": ["BieuDo", 2, D + 3, end, D + 3], "fill": {"color": "#4472C4"}})
+    target = wb.add_chart({"type": "line"})
+    target.add_series({"name": "Mục tiêu 100%", "categories": ["BieuDo", 2, D + 1, end, D + 1],
+                       "values": ["BieuDo", 2, D + 4, end, D + 4], "line": {"color": RED, "dash_type": "dash",
+                                                                              "width": 2.25}})
+    attain.combine(target)
     attain.set_title({"name": "Mức hoàn thành chỉ tiêu giá trị vận động (%) so với 100%"})
-    attain.set_y_axis({"reverse": True})
-    attain.set_x_axis({"num_format": "0", "min": 0})
-    attain.set_size({"width": 720, "height": height})
+    attain.set_x_axis({"num_font": {"rotation": -45}})
+    attain.set_y_axis({"num_format": "0", "min": 0})
+    attain.set_legend({"position": "bottom"})
+    attain.set_size({"width": max(720, 24 * len(unit_rows) + 120), "height": 420})
     ws.insert_chart(2 + height // 20 + 2, 0, attain)
     cats = wb.add_chart({"type": "pie"})
     row = 2 + len(unit_rows) + 2
-    ws.write_row(row, 10, ["Đối tượng", "Địa chỉ có hồ sơ"], f["header"])
+    ws.write_row(row, D, ["Đối tượng", "Địa chỉ có hồ sơ"], f["header"])
     for n, e in enumerate(codes.CATEGORIES.entries, start=row + 1):
-        ws.write_string(n, 10, e.label, f["text"])
-        _write_value(ws, f, n, 11, result.totals.get(f"doi_tuong_{e.code}"))
-    cats.add_series({"name": "Địa chỉ theo đối tượng", "categories": ["BieuDo", row + 1, 10, row + 13, 10],
-                     "values": ["BieuDo", row + 1, 11, row + 13, 11], "data_labels": {"percentage": True}})
+        ws.write_string(n, D, e.label, f["text"])
+        _write_value(ws, f, n, D + 1, result.totals.get(f"doi_tuong_{e.code}"))
+    cats.add_series({"name": "Địa chỉ theo đối tượng", "categories": ["BieuDo", row + 1, D, row + 13, D],
+                     "values": ["BieuDo", row + 1, D + 1, row + 13, D + 1], "data_labels": {"percentage": True}})
     cats.set_title({"name": "Địa chỉ nhân đạo có hồ sơ theo đối tượng"})
     cats.set_size({"width": 720, "height": 420})
-    ws.insert_chart(2 + 2 * (height // 20 + 2), 0, cats)
+    ws.insert_chart(2 + height // 20 + 2 + 24, 0, cats)

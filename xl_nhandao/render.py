@@ -102,3 +102,41 @@ def print_consolidation(result, out, lang: Lang) -> None:
         table.add_row(BY_CODE[code].label if vi else BY_CODE[code].label_en, text)
     console.print(table)
     console.print(("Đã ghi: " if vi else "Written: ") + escape(str(out)))
+
+
+def print_demo(demo, lang: Lang) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    console.print("[bold]Tỉnh mẫu: các xã của Khánh Hòa, kỳ 2025[/]" if vi
+                  else "[bold]Demo province: communes of Khánh Hòa, period 2025[/]")
+    for line in demo.story:
+        console.print("  • " + escape(line))
+    table = Table(title="Bước 1 — kiểm tra từng sổ (xl-nhandao validate)" if vi else "Step 1 — validate each book",
+                  show_header=True, header_style="bold")
+    for col, justify in (("Tệp" if vi else "File", "left"), ("Đơn vị" if vi else "Unit", "left"),
+                         ("Địa chỉ" if vi else "Addresses", "right"), ("Lỗi" if vi else "Errors", "right"),
+                         ("Cảnh báo" if vi else "Warnings", "right")):
+        table.add_column(col, justify=justify)
+    for name, report in demo.reports:
+        c = report.counts
+        table.add_row(escape(name), escape(report.unit.name or "?"), fmt_int(report.rows["DiaChi"], lang),
+                      f"[red]{c['error']}[/]" if c["error"] else "0", str(c["warning"]))
+    console.print(table)
+    if demo.annotated:
+        console.print((f"Bản đánh dấu lỗi cho {len(demo.annotated)} sổ: " if vi else
+                       f"Annotated copies for {len(demo.annotated)} books: ") + escape(str(demo.checked)))
+    console.print("[bold]Bước 2 — tổng hợp (xl-nhandao consolidate)[/]" if vi else "[bold]Step 2 — consolidate[/]")
+    print_consolidation(demo.result, demo.output, lang)
+    console.print("[bold]Kết quả[/]" if vi else "[bold]Outputs[/]")
+    for label_vi, label_en, path in (("Sổ các đơn vị đã nộp", "Submitted books", demo.submissions),
+                                     ("Bản đánh dấu lỗi", "Annotated copies", demo.checked),
+                                     ("Danh sách đơn vị phải nộp", "Units expected", demo.expect_file),
+                                     ("Sổ tổng hợp của tỉnh", "Province consolidation", demo.output)):
+        console.print(f"  {label_vi if vi else label_en}: {escape(str(path))}")
+    cmd = (f"xl-nhandao consolidate {demo.submissions} --expect {demo.expect_file} --period 2025 "
+           f"-o {demo.output}")
+    console.print(("Lệnh tương đương: " if vi else "Same by hand: ") + escape(cmd))
