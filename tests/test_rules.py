@@ -248,6 +248,7 @@ def test_aggregate_only_unit_needs_no_register(tmp_path: Path) -> None:
     assert book.info is not None
     book.info["Cấp đơn vị"] = "Cơ quan"
     book.info["Tên đơn vị"] = "Sở Y tế"
+    book.info["Mã đơn vị"] = "SYT"
     rows = [["dia_chi_co_ho_so", "", 12], ["gia_tri_tro_giup", "", 30_000_000]]
     report = validate_file(write(book, tmp_path / "agency.xlsx", solieu=rows), today=TODAY)
     assert report.issues == []

@@ -22,6 +22,7 @@ from . import adminunits, indicators, standard
 from .errors import RunError
 from .i18n import Lang, render
 from .indicators import INDICATORS, Targets
+from .issues import Issue
 from .periods import QUARTER_DEADLINE_DAYS, Period, parse_period
 from .reader import Record
 from .validate import Report, validate_source
@@ -44,14 +45,17 @@ _REASONS: dict[str, tuple[str, str]] = {
                    "A later submission of the unit exists: {file} (dated {date})."),
     "covered-twice": ("{count} dòng của đơn vị {units} đã có trong sổ riêng của đơn vị; không tính lại.",
                       "{count} rows of unit(s) {units} are already in their own submission; not counted again."),
-    "row-errors": ("Dòng có lỗi: {codes}.", "The row has errors: {codes}."),
+    "row-errors": ("Dòng có lỗi: {messages}", "The row has errors: {messages_en}"),
     "address-errors": ("Địa chỉ {address} đang có lỗi; sự kiện chưa được tính.",
                        "Address {address} has errors; the event is not counted."),
     "address-missing": ("Mã địa chỉ {address} không có trong sổ của đơn vị.",
                         "Address {address} is not in the unit's register."),
     "file-superseded": ("Bản nộp đã được thay bằng bản mới hơn.", "The submission was superseded."),
     "file-rejected": ("Bản nộp bị từ chối: {reason}", "The submission was rejected: {reason}"),
-    "unit-covered": ("Đơn vị đã có sổ riêng ({file}).", "The unit submitted its own register ({file})."),
+    "unit-covered": ("Đơn vị đã có sổ riêng ({file}); các dòng của đơn vị trong tệp tổng hợp không tính lại.",
+                     "The unit's own register ({file}) is used; its rows in the consolidation are not counted again."),
+    "also-in": ("Đơn vị này cũng có trong tệp tổng hợp {file}; dùng sổ riêng này.",
+                "This unit is also inside the consolidation {file}; this register of its own is used."),
 }
 
 
@@ -219,10 +223,11 @@ def collect_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[
     seen: set[Path] = set()
     for p in paths:
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES)
+            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES
+                           and not any(part.startswith((".", "~$")) for part in q.relative_to(p).parts))
             items = [(q, str(q.relative_to(p))) for q in found]
         else:
-            items = [(p, p.name if p.parent == Path(".") else str(p))]
+            items = [(p, p.name)]
         for q, name in items:
             if q.name.startswith(("~$", ".")):
                 continue
@@ -458,7 +463,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                         if str(r.values.get("nguon_don_vi")) in twice)
                 s.notes.append(Reason("covered-twice", {"count": n, "units": ", ".join(sorted(twice))}))
                 for u in sorted(twice):
-                    direct[u].notes.append(Reason("unit-covered", {"file": s.file}))
+                    direct[u].notes.append(Reason("also-in", {"file": s.file}))
 
     merged: dict[str, list[MergedRow]] = {t: [] for t in REGISTER_SHEETS}
     excluded: list[Exclusion] = []
@@ -487,10 +492,10 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
         for code, t in s.unit_targets.items():
             if code not in skip_units and code != s.unit_code:
                 unit_info[code] = (None, None, t)
-        issues_by_row: dict[tuple[str, int], list[str]] = defaultdict(list)
+        issues_by_row: dict[tuple[str, int], list[Issue]] = defaultdict(list)
         for i in s.report.issues:
             if i.sheet and i.row and i.severity == "error":
-                issues_by_row[(i.sheet, i.row)].append(i.code)
+                issues_by_row[(i.sheet, i.row)].append(i)
         valid_addresses: set[str] = set()
         for t in REGISTER_SHEETS:
             table = tables[t]
@@ -506,8 +511,11 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                 code = _plain_code(rec)
                 key = f"{unit}|{code}" if code else None
                 if not rec.valid:
-                    codes = ", ".join(dict.fromkeys(issues_by_row.get((sheet, rec.row), ["?"])))
-                    excluded.append(Exclusion(t, unit, s.file, sheet, rec.row, Reason("row-errors", {"codes": codes})))
+                    found = issues_by_row.get((sheet, rec.row), [])
+                    excluded.append(Exclusion(t, unit, s.file, sheet, rec.row, Reason("row-errors", {
+                        "messages": " ".join(f"{i.cell}: {i.message('vi')}" for i in found),
+                        "messages_en": " ".join(f"{i.cell}: {i.message('en')}" for i in found),
+                        "codes": ", ".join(dict.fromkeys(i.code for i in found))})))
                     continue
                 if t == "DiaChi" and key:
                     valid_addresses.add(key)
@@ -588,10 +596,14 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                                        _figures_from(merged, members, units, period, d_targets), d_targets)
     overlap = {}
     for k in ADDITIVE:
-        s_units = sum(u.figures.get(k) or 0 for u in units.values())  # type: ignore[misc]
+        s_units = sum(u.figures.get(k) or 0 for u in units.values())  # type: ignore[misc]  # None: not sent
         overlap[k] = s_units - totals[k]  # type: ignore[operator]
 
     covered = {s.unit_code for s in accepted} | {u for s in accepted for u in s.covers}
+    for code in list(covered):  # a district whose communes sent their books is not missing
+        au = adminunits.lookup(code, scheme) if code else None
+        if au is not None and au.district_code:
+            covered.add(au.district_code)
     missing = [c for c in expected_units(expect, scheme) if c not in covered]
     parent_name = parent.name if parent else None
     return Consolidation(parent, parent.code if parent else parent_code, parent_name, scheme, period, subs,
@@ -657,17 +669,24 @@ def _recompute_rates(f: dict[str, object], targets: Targets) -> None:
 
 
 def _as_figures(stated: dict[str, object], targets: Targets) -> dict[str, object]:
-    """Figures sent as given, in catalogue order; rates recomputed when their parts
-    were sent, else kept as given."""
+    """Figures sent as given, in catalogue order. A count not sent stays None (unknown,
+    not 0); a rate not sent is computed from what was sent and the unit's targets."""
     out: dict[str, object] = {}
     for ind in INDICATORS:
         v = stated.get(ind.code)
         if ind.kind in ("count", "money"):
-            out[ind.code] = int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+            out[ind.code] = int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
         else:
             out[ind.code] = v
-    parts = {"ty_le_duoc_tro_giup": ("dia_chi_duoc_tro_giup", "dia_chi_co_ho_so")}
-    for rate, (num, den) in parts.items():
-        if out.get(rate) is None and stated.get(num) is not None and stated.get(den):
-            out[rate] = indicators.percent(out[num], out[den])  # type: ignore[arg-type]
+    rates = {
+        "ty_le_duoc_tro_giup": (out["dia_chi_duoc_tro_giup"], out["dia_chi_co_ho_so"]),
+        "ty_le_nguoi_dung_dau": (out["nguoi_dung_dau_dang_ky"], targets.heads),
+        "ty_le_chi_tieu_gia_tri": (out["gia_tri_tro_giup"], targets.value),
+    }
+    for rate, (num, den) in rates.items():
+        if out.get(rate) is None and num is not None and den:
+            out[rate] = indicators.percent(num, den)  # type: ignore[arg-type]
+    if out.get("dat_chi_tieu_dia_chi_moi") is None and out["dia_chi_moi"] is not None \
+            and targets.new_addresses is not None:
+        out["dat_chi_tieu_dia_chi_moi"] = out["dia_chi_moi"] >= targets.new_addresses  # type: ignore[operator]
     return out

@@ -26,9 +26,11 @@ from .aggregates import (
 from .consolidate import Consolidation, UnitFigures
 from .indicators import INDICATORS
 from .output import write_atomic
+from .values import EXCEL_EPOCH
 
 STATUS_VI = {"accepted": "Chấp nhận", "superseded": "Bị thay thế", "rejected": "Từ chối", "missing": "Chưa nộp"}
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
+KIND_VI = {"register": "Sổ đăng ký", "aggregate": "Số liệu gửi (không có sổ)", "consolidation": "Sổ tổng hợp"}
 RED = "#C00000"
 
 
@@ -228,8 +230,8 @@ def _ledger(wb, f, result: Consolidation) -> None:
     p = result.period
     ws.write_string(1, 0, f"Kỳ {p.label}; hạn nộp {p.deadline():%d/%m/%Y}.", f["subtitle"])
     headers = ["Mã đơn vị", "Đơn vị", "Tệp", "Trang", "SHA-256", "Ngày lập báo cáo", "Trạng thái", "Nộp muộn",
-               "Dòng DiaChi", "Dòng DangKy", "Dòng TroGiup", "Lỗi", "Cảnh báo", "Lý do / ghi chú"]
-    _table_header(ws, f, 3, headers, [10, 24, 30, 10, 20, 12, 12, 9, 9, 9, 9, 7, 9, 60])
+               "Dòng DiaChi", "Dòng DangKy", "Dòng TroGiup", "Lỗi", "Cảnh báo", "Loại bản nộp", "Lý do / ghi chú"]
+    _table_header(ws, f, 3, headers, [10, 24, 30, 10, 20, 12, 12, 9, 9, 9, 9, 7, 9, 22, 60])
     r = 4
     for s in result.submissions:
         ws.write_string(r, 0, s.unit_code or "", f["text"])
@@ -246,8 +248,9 @@ def _ledger(wb, f, result: Consolidation) -> None:
             ws.write_number(r, c, rows[t], f["int"])
         ws.write_number(r, 11, s.errors, f["int"])
         ws.write_number(r, 12, s.warnings, f["int"])
+        ws.write_string(r, 13, KIND_VI.get(s.kind, s.kind) if s.status != "rejected" or s.report else "", f["text"])
         notes = ([s.reason.text("vi")] if s.reason else []) + [n.text("vi") for n in s.notes]
-        ws.write_string(r, 13, " ".join(notes), f["wrap"])
+        ws.write_string(r, 14, " ".join(notes), f["wrap"])
         r += 1
     for code in result.missing:
         from . import adminunits
@@ -262,42 +265,67 @@ def _ledger(wb, f, result: Consolidation) -> None:
 
 # -- merged registers ------------------------------------------------------------------
 def _register(wb, f, result: Consolidation, spec: standard.TableSheet) -> None:
+    """A merged register: the standard's columns with clean values, then provenance.
+    One writer per column is chosen once, so the loop over tens of thousands of rows
+    does no type dispatch of its own."""
     ws = _sheet(wb, spec.name)
     fields = list(spec.fields)
-    widths = [fl.width for fl in fields]
-    for c, (fl, w) in enumerate(zip(fields, widths)):
-        ws.set_column(c, c, w)
+    for c, fl in enumerate(fields):
+        ws.set_column(c, c, fl.width)
         ws.write_string(0, c, fl.header, f["header"])
     ws.set_row(0, 45)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
-    r = 1
-    index = {fl.key: c for c, fl in enumerate(fields)}
-    for n, row in enumerate(result.merged[spec.name], start=1):
+    write_string, write_number = ws.write_string, ws.write_number
+    serials: dict[object, int] = {}  # a date is written as its serial number, once computed
+    text, code, integer, day = f["text"], f["code"], f["int"], f["date"]
+    plan = []
+    for c, fl in enumerate(fields):
+        if c == 0 or fl.provenance:
+            continue
+        k = fl.kind
+        if k == standard.DATE:
+            plan.append((c, fl.key, write_number, day, "date"))
+        elif k in (standard.MONEY, standard.INT, standard.YEAR):
+            plan.append((c, fl.key, write_number, integer, None))
+        elif k in (standard.CCCD, standard.COMMUNE):
+            plan.append((c, fl.key, write_string, code, None))
+        elif k == standard.YESNO:
+            plan.append((c, fl.key, write_string, text, "yesno"))
+        elif k == standard.CODES:
+            plan.append((c, fl.key, write_string, text, "codes"))
+        else:
+            plan.append((c, fl.key, write_string, text, None))
+    where = {fl.key: c for c, fl in enumerate(fields) if fl.provenance}
+    c_unit, c_file, c_sheet, c_row = (where["nguon_don_vi"], where["nguon_tep"], where["nguon_trang"],
+                                      where["nguon_dong"])
+    r = 0
+    for r, row in enumerate(result.merged[spec.name], start=1):
         v = row.values
-        ws.write_number(r, 0, n, f["int"])
-        for fl in fields[1:]:
-            c = index[fl.key]
-            if fl.key == "nguon_don_vi":
-                ws.write_string(r, c, row.unit, f["code"])
-            elif fl.key == "nguon_tep":
-                ws.write_string(r, c, row.file, f["text"])
-            elif fl.key == "nguon_trang":
-                ws.write_string(r, c, row.source_sheet, f["text"])
-            elif fl.key == "nguon_dong":
-                ws.write_number(r, c, row.row, f["text"])
+        write_number(r, 0, r, integer)
+        for c, key, write, fmt, special in plan:
+            value = v.get(key)
+            if value is None or value == "":
+                continue
+            if special == "date":
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = (value - EXCEL_EPOCH).days  # type: ignore[operator]
+                write(r, c, serial, fmt)
+            elif special == "yesno":
+                if value:
+                    write(r, c, "Có", fmt)  # blank reads as Không
+            elif special == "codes":
+                write(r, c, ";".join(value), fmt)  # type: ignore[arg-type]
+            elif write is write_string:
+                write(r, c, str(value), fmt)
             else:
-                value = v.get(fl.key)
-                if fl.kind in (standard.CCCD, standard.COMMUNE) and value is not None:
-                    ws.write_string(r, c, str(value), f["code"])
-                elif fl.kind == standard.YESNO:
-                    ws.write_string(r, c, "Có" if value else "Không", f["text"])
-                elif fl.key == "ma_dia_chi" and value is not None:
-                    ws.write_string(r, c, str(value), f["text"])
-                else:
-                    _write_value(ws, f, r, c, value)
-        r += 1
-    ws.autofilter(0, 0, max(r - 1, 1), len(fields) - 1)
+                write(r, c, value, fmt)
+        write_string(r, c_unit, row.unit, code)
+        write_string(r, c_file, row.file, text)
+        write_string(r, c_sheet, row.source_sheet, text)
+        write_number(r, c_row, row.row, text)
+    ws.autofilter(0, 0, max(r, 1), len(fields) - 1)
 
 
 # -- TrungLap, LoaiTru, Loi ------------------------------------------------------------

@@ -36,6 +36,7 @@ def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; give the mode any new file gets
         os.replace(tmp, out)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -45,3 +46,13 @@ def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _file_mode(out: Path) -> int:
+    """The mode of the file being replaced, else 0666 less the umask."""
+    try:
+        return out.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

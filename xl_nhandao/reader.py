@@ -46,6 +46,8 @@ MIN_EVENT_DATE = date(2000, 1, 1)
 _TOTAL_LABEL = re.compile(r"^(?:tong cong|tong so|cong so|cong tong|tong|cong|total)(?: so)?(?: \d.*)?$")
 _TOTAL_INITIALS = ("T", "t", "C", "c")
 _VALUE, _CODE, _PARAMS = itemgetter(0), itemgetter(1), itemgetter(2)
+#: Parse results by column context, shared across the workbooks of a run.
+_PARSED: dict[tuple[object, ...], dict[object, tuple[object, str | None, dict[str, object] | None]]] = {}
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
 _PAREN = re.compile(r"\([^)]*\)")
@@ -332,10 +334,10 @@ class Reader:
             cached = parse.cache.get  # type: ignore[attr-defined]
             raws = (list(transposed[col]) if transposed else
                     [row[col] if col < len(row) else "" for row in picked]) if picked else []
-            if f.kind in (standard.MONEY, standard.YEAR, standard.INT, standard.COMMUNE, standard.CCCD) and \
-                    not any(v.__class__ is bool for v in raws):
-                parse.share_numbers()  # type: ignore[attr-defined]
-            results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
+            if any(v.__class__ is bool for v in raws):  # TRUE/FALSE cells: no shortcut (True == 1.0)
+                results = list(map(parse, raws))
+            else:
+                results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
             textual = f.kind in (standard.TEXT, standard.CODE, standard.CODES)
             if legacy and textual:
                 for i, r in enumerate(data_rows):
@@ -403,11 +405,15 @@ class Reader:
     def _find_header(self, spec: TableSheet, rows: list[list[object]], sheet_name: str
                      ) -> tuple[int, dict[str, int]] | None:
         lookup = spec.header_lookup()
+        required = {f.key for f in spec.required}
         best: tuple[int, int] | None = None
         for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-            hits = sum(1 for v in row if isinstance(v, str) and _header_field(lookup, v) is not None)
+            found = {f.key for v in row if isinstance(v, str) and len(v) < 80 and (f := _header_field(lookup, v))}
+            hits = len(found)
             if hits >= 2 and (best is None or hits > best[1]):
                 best = (r, hits)
+            if required <= found:
+                break  # every required column is on this row: the header, no need to look further
         if best is None:
             return None
         r = best[0]
@@ -467,42 +473,30 @@ class Reader:
 
     # -- cell parsers ----------------------------------------------------------
     def parser(self, f: Field, sheet: str) -> Parser:
-        """The parser of one column: blanks first, then a cache of repeated values."""
-        base = self._base_parser(f)
+        """The parser of one column: blanks first, then a cache of repeated values,
+        shared by every workbook read with the same context (a consolidation reads
+        hundreds of small books whose codes, dates and amounts repeat)."""
+        ctx = self.context
         blank = (False if f.kind == standard.YESNO else None, "required-missing" if f.required else None, None)
-        cache: dict[object, tuple[object, str | None, dict[str, object] | None]] = {"": blank}
-        numbers: dict[float, tuple[object, str | None, dict[str, object] | None]] = {}
+        key = (f.key, f.kind, f.codelist, f.minimum, f.required, ctx.today, ctx.scheme,
+               ctx.province if f.kind == standard.COMMUNE else None)
+        cache = _PARSED.get(key)
+        if cache is None or len(cache) > 200_000:
+            cache = _PARSED[key] = {"": blank}
+        base = self._base_parser(f)
 
         def parse(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
             cls = raw.__class__
-            if cls is str:
+            if cls is str or cls is float or cls is date or cls is datetime or cls is int:
                 hit = cache.get(raw)
                 if hit is None:
-                    hit = cache[raw] = blank if raw.isspace() else base(raw)  # type: ignore[union-attr]
-                return hit
-            if cls is float:
-                hit = numbers.get(raw)  # type: ignore[call-overload]
-                if hit is None:
-                    hit = numbers[raw] = base(raw)  # type: ignore[index]
-                return hit
-            if cls is datetime or cls is date:
-                hit = cache.get(raw)
-                if hit is None:
-                    hit = cache[raw] = base(raw)
+                    hit = cache[raw] = blank if cls is str and raw.isspace() else base(raw)  # type: ignore[union-attr]
                 return hit
             if raw is None:
                 return blank
-            return base(raw)
+            return base(raw)  # bools are never cached: True == 1.0 as a dict key
 
-        def share_numbers() -> None:
-            """Let numbers use the shared cache (the fast path): only for a column with
-            no TRUE/FALSE cells, since ``True == 1.0`` as a dict key."""
-            nonlocal numbers
-            numbers = cache  # type: ignore[assignment]
-
-        # Strings and dates only by default: a float key could collide with a bool.
         parse.cache = cache  # type: ignore[attr-defined]
-        parse.share_numbers = share_numbers  # type: ignore[attr-defined]
         return parse
 
     def _base_parser(self, f: Field) -> Parser:

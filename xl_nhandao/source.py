@@ -157,6 +157,7 @@ _CELL = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
 _T_SHARED = re.compile(rb'\st="s"')
 _V = re.compile(rb"<v>(\d+)</v>")
+_LEGACY_FONT_NAME = re.compile(rb'val="\s*(?:\.vn|vni)', re.I)
 
 
 def col_index(letters: str) -> int:
@@ -185,7 +186,11 @@ class _LegacyFonts:
         names = set(zf.namelist())
         if "xl/styles.xml" not in names:
             return
-        styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
+        raw = zf.read("xl/styles.xml")
+        shared_raw = zf.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else b""
+        if not _LEGACY_FONT_NAME.search(raw) and not _LEGACY_FONT_NAME.search(shared_raw):
+            return  # the common case: no TCVN3/VNI font anywhere, nothing more to parse
+        styles = ElementTree.fromstring(raw)
         fonts: list[str | None] = []
         for f in styles.iterfind(f"{_NS}fonts/{_NS}font"):
             node = f.find(f"{_NS}name")
@@ -195,8 +200,8 @@ class _LegacyFonts:
             fid = int(xf.get("fontId", "0"))
             if fid < len(fonts) and fonts[fid]:
                 self.xf[i] = fonts[fid]  # type: ignore[assignment]
-        if "xl/sharedStrings.xml" in names:
-            data = zf.read("xl/sharedStrings.xml")
+        if shared_raw:
+            data = shared_raw
             if b"rFont" in data:
                 sst = ElementTree.fromstring(data)
                 for i, si in enumerate(sst.iterfind(f"{_NS}si")):

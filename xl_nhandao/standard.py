@@ -75,16 +75,28 @@ class Field:
 
     @property
     def header_keys(self) -> frozenset[str]:
-        return frozenset(_header_key(h) for h in (self.header, *self.aliases))
+        keys = _FIELD_KEYS.get(self)
+        if keys is None:
+            keys = _FIELD_KEYS[self] = frozenset(_header_key(h) for h in (self.header, *self.aliases))
+        return keys
 
 
+_FIELD_KEYS: dict[Field, frozenset[str]] = {}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _header_key(text: str) -> str:
     """Headers compare on folded letters and digits only: ``Họ và\\ntên *`` ≈
     ``HO VA TEN`` ≈ ``họ và tên``."""
-    return _NON_ALNUM.sub("", fold(text))
+    key = _HEADER_KEYS.get(text)
+    if key is None:
+        key = _NON_ALNUM.sub("", fold(text))
+        if len(_HEADER_KEYS) < 65536:
+            _HEADER_KEYS[text] = key
+    return key
+
+
+_HEADER_KEYS: dict[str, str] = {}
 
 
 def header_key(text: object) -> str:
@@ -124,11 +136,16 @@ class TableSheet:
         return tuple(f for f in self.fields if not f.provenance)
 
     def header_lookup(self) -> dict[str, Field]:
-        out: dict[str, Field] = {}
-        for f in self.fields:
-            for k in f.header_keys:
-                out.setdefault(k, f)
+        out = _LOOKUPS.get(self.name)
+        if out is None:
+            out = _LOOKUPS[self.name] = {}
+            for f in self.fields:
+                for k in f.header_keys:
+                    out.setdefault(k, f)
         return out
+
+
+_LOOKUPS: dict[str, dict[str, Field]] = {}
 
 
 @dataclass(frozen=True)

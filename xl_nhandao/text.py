@@ -681,3 +681,7 @@ def clear_caches() -> None:
     _detect_cache.clear()
     _font_cache.clear()
     _is_syllable_lower.cache_clear()
+    from . import reader, standard  # parse results and header keys are memoised there too
+
+    reader._PARSED.clear()
+    standard._HEADER_KEYS.clear()

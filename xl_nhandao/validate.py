@@ -47,10 +47,17 @@ class Report:
     workbook: WorkbookRead
     report_date: date | None = None
     targets: indicators.Targets = field(default_factory=indicators.Targets)
-    #: Indicators computed from the register (None when there is no period).
-    figures: dict[str, object] | None = None
     #: Indicator values typed on sheet SoLieu, by code.
     stated: dict[str, object] = field(default_factory=dict)
+    _figures: dict[str, object] | None = field(default=None, repr=False)
+
+    @property
+    def figures(self) -> dict[str, object] | None:
+        """Indicators of this workbook's own register (None without a period),
+        computed when first asked for."""
+        if self._figures is None and self.period is not None:
+            self._figures = figures_of(self)
+        return self._figures
 
     @property
     def valid(self) -> bool:
@@ -127,8 +134,6 @@ class Validator:
         targets = self.targets()
         report = Report(self.read.label, version, unit, period, self.issues, self.read,
                         self.ctx.report_date, targets)
-        if period is not None:
-            report.figures = figures_of(report)
         self.check_solieu(report)
         self.issues.sort(key=self._order)
         return report
@@ -219,7 +224,9 @@ class Validator:
                 self.info_issue("ten_don_vi", "info-missing")
             unit.name = name if isinstance(name, str) else None
             code = values.get("ma_don_vi")
-            unit.code = str(code) if code is not None else None
+            unit.code = str(code).strip() if code is not None else None
+            if unit.code is None:  # a consolidation needs a stable code to know the unit
+                self.info_issue("ma_don_vi", "info-missing")
         self.ctx.scheme = scheme
         return unit
 
