@@ -1,6 +1,6 @@
-"""The consolidation workbook (SPEC §5.3), written with XlsxWriter in constant-memory
-mode: fast for tens of thousands of rows, native charts, and a file that is itself a
-valid standard workbook (ThongTin, DiaChi, DangKy, TroGiup with provenance columns) so
+"""The consolidation workbook (SPEC §5.3), written with XlsxWriter (shared strings for
+a province, constant memory beyond 150,000 rows): fast, native charts, and a file that
+is itself a valid standard workbook (ThongTin, DiaChi, DangKy, TroGiup with provenance columns) so
 it can be consolidated again one level up.
 """
 
@@ -32,6 +32,7 @@ STATUS_VI = {"accepted": "Chấp nhận", "superseded": "Bị thay thế", "reje
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 KIND_VI = {"register": "Sổ đăng ký", "aggregate": "Số liệu gửi (không có sổ)", "consolidation": "Sổ tổng hợp"}
 RED = "#C00000"
+CONSTANT_MEMORY_ROWS = 150_000
 
 
 def write_consolidation(result: Consolidation, out: Path) -> None:
@@ -41,7 +42,10 @@ def write_consolidation(result: Consolidation, out: Path) -> None:
 def _write(result: Consolidation, path: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+    rows = sum(len(v) for v in result.merged.values())
+    # Below this size, XlsxWriter's shared strings are faster than inline strings; above
+    # it, constant memory keeps a national consolidation (~500,000 rows) within bounds.
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": rows > CONSTANT_MEMORY_ROWS, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"Tổng hợp {result.parent_name or ''} — kỳ {result.period.label}",
                        "author": "xl-nhandao", "created": _stamp(result.today)})
