@@ -27,6 +27,7 @@ def main(check: bool) -> int:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(rel)
             if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
     target = ROOT / BLANK_WORKBOOK
     with tempfile.TemporaryDirectory() as tmp:

@@ -109,4 +109,20 @@ def issues_md() -> str:
     return "\n".join(out) + "\n"
 
 
-PAGES = {"docs/standard.md": standard_md, "docs/issues.md": issues_md}
+def _schema(name: str):
+    def render() -> str:
+        import json
+
+        from .schema import SCHEMAS
+
+        return json.dumps(SCHEMAS[name].model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+    return render
+
+
+PAGES = {
+    "docs/standard.md": standard_md,
+    "docs/issues.md": issues_md,
+    "docs/schema/validate.json": _schema("validate"),
+    "docs/schema/consolidate.json": _schema("consolidate"),
+}

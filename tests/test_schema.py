@@ -1,0 +1,35 @@
+"""The ``--json`` documents match their published pydantic models, and the models'
+JSON Schema files in docs/schema/ are current."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from books import clean_book, write
+
+from xl_nhandao.cli import main
+from xl_nhandao.indicators import INDICATORS
+from xl_nhandao.schema import SCHEMAS, ConsolidateDocument
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_consolidate_json_matches_its_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = tmp_path / "nop"
+    d.mkdir()
+    write(clean_book("22333"), d / "22333.xlsx")
+    write(clean_book("22366"), d / "22366.xlsx")
+    assert main(["consolidate", str(d), "-o", str(tmp_path / "th.xlsx"), "--json"]) == 0
+    doc = ConsolidateDocument.model_validate_json(capsys.readouterr().out)
+    assert list(doc.totals) == [i.code for i in INDICATORS]
+    assert set(doc.units) == {"22333", "22366"}
+    assert doc.rows.read == doc.rows.counted + doc.rows.excluded
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_schema_files_are_current(name: str) -> None:
+    path = ROOT / "docs" / "schema" / f"{name}.json"
+    expected = json.dumps(SCHEMAS[name].model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    assert path.read_text(encoding="utf-8") == expected, "run: python scripts/regenerate.py"
