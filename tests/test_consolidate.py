@@ -840,3 +840,46 @@ def test_the_output_workbook(tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
     assert len(charts) == 3
+
+
+# == District sheets: one workbook, one sheet per unit, figures only ========================
+def _district_sheets(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, code, values in (("Cam Lâm", "570", (40, 25, 90, 350_000_000)), ("571", None, (33, 20, 70, 280_000_000))):
+        ws = wb.create_sheet(sheet)
+        ws.append(["BẢNG SỐ LIỆU CUỘC VẬN ĐỘNG"])
+        if code:
+            ws.append(["Mã đơn vị", code])
+        ws.append(["Kỳ báo cáo", "2024-H1"])
+        ws.append(["TT", "Chỉ số", "Giá trị"])
+        labels = ("Số địa chỉ nhân đạo có hồ sơ", "Số địa chỉ được trợ giúp trong kỳ", "Số lượt trợ giúp",
+                  "Tổng giá trị trợ giúp (đồng)")
+        for i, (label, v) in enumerate(zip(labels, values), start=1):
+            ws.append([i, label, v])
+    wb.save(path)
+    return path
+
+
+def test_district_sheets_workbook_adds_each_sheet_as_given(tmp_path: Path) -> None:
+    d = tmp_path / "nop"
+    d.mkdir()
+    own = book_2004("22327", 1)
+    write(own, d / "22327.xlsx")
+    _district_sheets(d / "so-lieu-cac-huyen.xlsx")
+    r = run([d])
+    subs = {s.file: s for s in r.submissions}
+    # each sheet is a unit's submission: by its "Mã đơn vị" cell, or by the sheet name
+    assert subs["22327.xlsx"].kind == "register"
+    assert {(s.sheet, s.unit_code, s.kind, s.status) for s in r.submissions if s.sheet} == {
+        ("Cam Lâm", "570", "aggregate", "accepted"), ("571", "571", "aggregate", "accepted")}
+    own_figures = validate_file(d / "22327.xlsx", today=TODAY).figures
+    assert own_figures is not None
+    # the figures as given are added to the province's totals
+    assert r.totals["dia_chi_co_ho_so"] == own_figures["dia_chi_co_ho_so"] + 40 + 33
+    assert r.totals["luot_tro_giup"] == own_figures["luot_tro_giup"] + 90 + 70
+    assert r.totals["gia_tri_tro_giup"] == own_figures["gia_tri_tro_giup"] + 350_000_000 + 280_000_000
+    assert r.units["570"].figures["ty_le_duoc_tro_giup"] == 62.5  # 25 / 40
+    assert r.units["570"].figures["dia_chi_moi"] is None  # not sent: unknown, not 0

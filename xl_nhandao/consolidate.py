@@ -471,7 +471,10 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     unit_info: dict[str, tuple[str | None, str | None, Targets]] = {}
     stated: dict[str, dict[str, object]] = {}
     for s in subs:
-        if s.report is None:
+        if s.report is None:  # a sheet of a "district sheets" workbook, or an unreadable file
+            if s.status == "accepted" and s.unit_code:
+                unit_info[s.unit_code] = (s.unit_name, s.level, s.targets)
+                stated.update(s.stated)
             continue
         tables = s.report.workbook.tables
         for t in REGISTER_SHEETS:
@@ -577,7 +580,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
             figures = _as_figures(stated.get(code, {}), targets)
             source = "aggregate"
         units[code] = UnitFigures(code, name, level, source, figures, targets,
-                                  au.district_code if au is not None and au.level == "Xã" else None)
+                                  au.district_code if au is not None and au.level in ("Xã", "Huyện") else None)
 
     # The parent, from the merged rows (a person counted once), plus what aggregate-only
     # units sent as given; in the 2004 scheme, each district the same way.
@@ -587,7 +590,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     if scheme == "2004" and parent is not None and parent.level == "Tỉnh":
         by_district: dict[str, set[str]] = defaultdict(set)
         for code, u in units.items():
-            if u.district:
+            if u.district and u.level == "Xã":
                 by_district[u.district].add(code)
         for d, members in sorted(by_district.items()):
             du = adminunits.lookup(d, scheme, "Huyện")
