@@ -210,7 +210,7 @@ class Reader:
             self.add("sheet-missing", sheet=spec.name)
             return out
         data = self.sheet(sheet_name)
-        lookup = spec.label_lookup()
+        lookup = spec.header_lookup()
         for r, row in enumerate(data.rows):
             label_col = None
             f: Field | None = None

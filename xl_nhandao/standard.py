@@ -70,9 +70,6 @@ class Field:
             return "0"
         return "General"
 
-    def matches(self, folded: str) -> bool:
-        return folded in self.header_keys
-
     @property
     def header_keys(self) -> frozenset[str]:
         keys = _FIELD_KEYS.get(self)
@@ -104,15 +101,13 @@ def header_key(text: object) -> str:
 
 
 @dataclass(frozen=True)
-class TableSheet:
-    """A register sheet: a header row, then one record per row."""
+class Sheet:
+    """A sheet of the standard: its name, title, fields and the names clerks give it."""
 
     name: str
     title: str
     fields: tuple[Field, ...]
     aliases: tuple[str, ...] = ()
-    #: The field whose emptiness marks a trailing total row's label column, etc.
-    key_field: str = ""
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -120,22 +115,12 @@ class TableSheet:
                 return f
         raise KeyError(key)
 
-    def index(self, key: str) -> int:
-        for i, f in enumerate(self.fields):
-            if f.key == key:
-                return i
-        raise KeyError(key)
-
     @property
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
 
-    @property
-    def clerk_fields(self) -> tuple[Field, ...]:
-        """The columns of the blank workbook (without consolidation provenance)."""
-        return tuple(f for f in self.fields if not f.provenance)
-
     def header_lookup(self) -> dict[str, Field]:
+        """Normalised header (or label) and alias → field; built once per sheet."""
         out = _LOOKUPS.get(self.name)
         if out is None:
             out = _LOOKUPS[self.name] = {}
@@ -149,26 +134,21 @@ _LOOKUPS: dict[str, dict[str, Field]] = {}
 
 
 @dataclass(frozen=True)
-class InfoSheet:
+class TableSheet(Sheet):
+    """A register sheet: a header row, then one record per row."""
+
+    #: The column a record always fills: a row without it may be a total row.
+    key_field: str = ""
+
+    @property
+    def clerk_fields(self) -> tuple[Field, ...]:
+        """The columns of the blank workbook (without consolidation provenance)."""
+        return tuple(f for f in self.fields if not f.provenance)
+
+
+@dataclass(frozen=True)
+class InfoSheet(Sheet):
     """ThongTin: a label in column A, its value in column B."""
-
-    name: str
-    title: str
-    fields: tuple[Field, ...]
-    aliases: tuple[str, ...] = ()
-
-    def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
-
-    def label_lookup(self) -> dict[str, Field]:
-        out: dict[str, Field] = {}
-        for f in self.fields:
-            for k in f.header_keys:
-                out.setdefault(k, f)
-        return out
 
 
 _YN = "Có hoặc Không (có thể ghi x hoặc để trống)."

@@ -917,7 +917,7 @@ def _q_rename(wb, sheets, rng, sums) -> list[Injected]:
                 text = f"  {text.lower()} *"
             sh.ws.cell(sh.header, sh.cols[f.key]).value = text
     ws = wb[standard.THONG_TIN.name]
-    lookup = standard.THONG_TIN.label_lookup()
+    lookup = standard.THONG_TIN.header_lookup()
     for r in range(1, ws.max_row + 1):
         v = ws.cell(r, 1).value
         f = lookup.get(standard.header_key(v)) if isinstance(v, str) else None
