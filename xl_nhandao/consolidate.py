@@ -500,6 +500,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
             if i.sheet and i.row and i.severity == "error":
                 issues_by_row[(i.sheet, i.row)].append(i)
         valid_addresses: set[str] = set()
+        all_addresses = {r.values.get("_addr") for r in tables["DiaChi"].records}
         for t in REGISTER_SHEETS:
             table = tables[t]
             sheet = table.sheet or t
@@ -524,7 +525,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                     valid_addresses.add(key)
                 if t == "TroGiup" and key not in valid_addresses:
                     # DiaChi is merged first, so the unit's valid addresses are known here.
-                    reason = ("address-errors" if _has_address(tables["DiaChi"], rec, s) else "address-missing")
+                    reason = "address-errors" if rec.values.get("_addr") in all_addresses else "address-missing"
                     excluded.append(Exclusion(t, unit, s.file, sheet, rec.row, Reason(reason, {"address": code})))
                     continue
                 merged[t].append(MergedRow(t, unit, rec.values, s.file, sheet, rec.row, key))
@@ -644,11 +645,6 @@ def _figures_from(merged: dict[str, list[MergedRow]], members: set[str], units: 
                     totals[k] = totals[k] + v  # type: ignore[operator]
     _recompute_rates(totals, targets)
     return totals
-
-
-def _has_address(table, rec: Record, sub: Submission) -> bool:
-    addr = rec.values.get("_addr")
-    return any(r.values.get("_addr") == addr for r in table.records)
 
 
 def _sum_targets(items: Iterable[Targets]) -> Targets:
