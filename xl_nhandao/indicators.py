@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import codes
 from .periods import Period
+from .text import name_key
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def compute(
 
     ``addresses``: counted DiaChi rows (keys ``_addr``, ``ngay_lap_ho_so``,
     ``trang_thai``, ``doi_tuong``, ``ngay_inhandao``); ``registrations``: valid DangKy
-    rows (``ten_key``, ``loai``, ``nguoi_dung_dau``, ``ngay_dang_ky``); ``events``:
+    rows (``ten`` or its ``ten_key``, ``loai``, ``nguoi_dung_dau``, ``ngay_dang_ky``); ``events``:
     counted TroGiup rows (``_addr``, ``ngay``, ``gia_tri``, ``hinh_thuc``, ``nguon``,
     ``qua_inhandao``).
     """
@@ -153,7 +154,10 @@ def compute(
     for r in registrations:
         if r["ngay_dang_ky"] > end:  # type: ignore[operator]
             continue
-        name = r["ten_key"]
+        name = r.get("ten_key")
+        if name is None:
+            raw = r.get("ten")
+            name = name_key(raw) if isinstance(raw, str) else raw
         (individuals if r["loai"] == codes.INDIVIDUAL else organisations).add(name)
         if r.get("nguoi_dung_dau"):
             heads.add(name)

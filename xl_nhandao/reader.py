@@ -332,9 +332,9 @@ class Reader:
         for f, col in mapped:
             parse = self.parser(f, sheet)
             cached = parse.cache.get  # type: ignore[attr-defined]
-            raws = (list(transposed[col]) if transposed else
+            raws = (transposed[col] if transposed else
                     [row[col] if col < len(row) else "" for row in picked]) if picked else []
-            if any(v.__class__ is bool for v in raws):  # TRUE/FALSE cells: no shortcut (True == 1.0)
+            if bool in set(map(type, raws)):  # TRUE/FALSE cells: no shortcut (True == 1.0)
                 results = list(map(parse, raws))
             else:
                 results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
@@ -396,7 +396,9 @@ class Reader:
                 units = columns[keys.index("nguon_don_vi")]
                 addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
             columns.append(addr)
-        name = {"DangKy": "ten", "DiaChi": "ho_ten"}.get(spec.name)
+        # People's names are compared within a workbook (duplicates); supporters' names
+        # only when figures are computed (indicators.compute keys them then).
+        name = {"DiaChi": "ho_ten"}.get(spec.name)
         if name in keys:
             names = columns[keys.index(name)]  # type: ignore[arg-type]
             keys.append("ten_key")
