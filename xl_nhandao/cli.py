@@ -139,30 +139,18 @@ def consolidate_cmd(
     lang: LangOption = None,
 ) -> None:
     """Tổng hợp sổ các đơn vị gửi lên: chỉ số từng đơn vị và của cấp trên, sổ nộp báo cáo, trùng lặp."""
-    from .consolidate import collect_inputs, merge, read_submissions
+    from .consolidate import consolidate
     from .consolidate_output import write_consolidation
     from .output import check_output
 
     lg = _lang(lang)
     check_output(out, [p for p in inputs if p.is_file()])
-    for p in inputs:
-        if not p.exists():
-            raise RunError("file-not-found", path=str(p))
-    files = collect_inputs(inputs, exclude=[out])
-    if not files:
-        raise RunError("no-inputs", paths=", ".join(str(p) for p in inputs))
-    from datetime import date
-
-    today = date.today()
-    subs = []
-    with _progress(len(files), quiet=json_out, lang=lg) as step:
-        for path, name in files:
-            subs.extend(read_submissions(path, name, today))
-            step(name)
-    result = merge(subs, period, expect, unit, today, quarter_days)
+    with _Progress(quiet=json_out, lang=lg) as progress:
+        result = consolidate(inputs, period, expect, unit, quarter_days=quarter_days, exclude=[out],
+                             progress=progress)
     write_consolidation(result, out)
     if json_out:
-        typer.echo(json.dumps(result.as_json(str(out), lg), ensure_ascii=False, indent=2, default=str))
+        typer.echo(json.dumps(result.as_json(str(out), lg), ensure_ascii=False, indent=2))
     else:
         from .render import print_consolidation
 
@@ -188,15 +176,16 @@ def demo_cmd(
     print_demo(result, lg)
 
 
-class _progress:
+class _Progress:
     """A progress bar on stderr, only for a terminal and never under --json."""
 
-    def __init__(self, total: int, quiet: bool, lang: Lang) -> None:
-        self.total, self.quiet, self.lang = total, quiet, lang
+    def __init__(self, quiet: bool, lang: Lang) -> None:
+        self.quiet, self.lang = quiet, lang
         self.bar = None
+        self.task = None
 
     def __enter__(self):
-        if not self.quiet and sys.stderr.isatty() and self.total > 1:
+        if not self.quiet and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -209,12 +198,14 @@ class _progress:
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("Đang đọc" if self.lang == "vi" else "Reading", total=self.total)
         return self.step
 
-    def step(self, name: str) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
+    def step(self, done: int, total: int, name: str) -> None:
+        if self.bar is None:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task("Đang đọc" if self.lang == "vi" else "Reading", total=total)
+        self.bar.update(self.task, completed=done)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -404,15 +404,23 @@ def consolidate(
     today: date | None = None,
     quarter_days: int = QUARTER_DEADLINE_DAYS,
     exclude: Iterable[Path] = (),
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Consolidation:
+    """Read every input and merge it; ``progress(done, total, name)`` is called after
+    each file."""
     today = today or date.today()
-    files = collect_inputs(list(inputs), exclude)
+    inputs = list(inputs)
+    for p in inputs:
+        if not p.exists():
+            raise RunError("file-not-found", path=str(p))
+    files = collect_inputs(inputs, exclude)
+    if not files:
+        raise RunError("no-inputs", paths=", ".join(str(p) for p in inputs))
     subs: list[Submission] = []
-    for path, name in files:
-        if progress:
-            progress(name)
+    for done, (path, name) in enumerate(files, start=1):
         subs.extend(read_submissions(path, name, today))
+        if progress:
+            progress(done, len(files), name)
     return merge(subs, period_label, expect, parent_code, today, quarter_days)
 
 

@@ -93,7 +93,7 @@ def build_submissions(folder: Path, seed: int = 2025) -> tuple[list[str], list[s
 
 def run_demo(folder: Path, today: date | None = None) -> DemoResult:
     from .annotate import annotate_file
-    from .consolidate import collect_inputs, merge, read_submissions
+    from .consolidate import collect_inputs, consolidate
     from .consolidate_output import write_consolidation
     from .errors import RunError
     from .validate import validate_file
@@ -122,9 +122,6 @@ def run_demo(folder: Path, today: date | None = None) -> DemoResult:
             out = checked / f"{path.stem}-danh-dau.xlsx"
             annotate_file(path, report, out)
             res.annotated.append(out)
-    subs = []
-    for path, name in collect_inputs([subs_dir]):
-        subs.extend(read_submissions(path, name, today))
-    res.result = merge(subs, PERIOD, str(res.expect_file), PROVINCE, today)
+    res.result = consolidate([subs_dir], PERIOD, str(res.expect_file), PROVINCE, today)
     write_consolidation(res.result, res.output)
     return res
