@@ -436,7 +436,11 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     else:
         labels = Counter(s.period.label for s in subs if s.period is not None and s.status != "rejected")
         if not labels:
-            raise RunError("no-submissions")
+            first = next((s for s in subs if s.reason is not None), None)
+            def example(lang: Lang) -> str:
+                return f"{first.file}: {first.reason.text(lang)}" if first and first.reason else "—"
+
+            raise RunError("no-submissions", count=len(subs), example=example("vi"), example_en=example("en"))
         period = parse_period(labels.most_common(1)[0][0])
         assert period is not None
     schemes = Counter(s.scheme for s in subs if s.status != "rejected" and s.unit_code)

@@ -79,8 +79,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid arguments: {detail}. See: xl-nhandao {command} --help",
     ),
     "no-submissions": (
-        "Không có bản nộp nào đọc được để tổng hợp (xem lý do từng tệp ở trên hoặc trong --json).",
-        "No readable submission to consolidate (see each file's reason above or in --json).",
+        "Không có bản nộp nào dùng được để tổng hợp trong {count} tệp; ví dụ: {example}",
+        "None of the {count} files is a usable submission; for example: {example_en}",
     ),
     "no-inputs": (
         "Không tìm thấy tệp .xlsx nào trong: {paths}.",

@@ -1301,23 +1301,21 @@ class _Mistakes:
         row[h] = y * 10 + y % 10  # type: ignore[operator]
         return [Injected(DIA_CHI, i, h, "year-invalid", f"{y} typed as {row[h]}")]
 
-    def approval_before_dossier(self) -> list[Injected]:
-        hd, ha = H_DC["ngay_lap_ho_so"], H_DC["ngay_phe_duyet"]
+    def _before_dossier(self, key: str, code: str, days: int, verb: str) -> list[Injected]:
+        """A date of the address typed before its dossier date."""
+        hd, hx = H_DC["ngay_lap_ho_so"], H_DC[key]
         i = self.choose(DIA_CHI, lambda r: isinstance(r[hd], date) and r[hd] > date(2000, 3, 1))
         if i is None:
             return []
         row = self.t[DIA_CHI][i]
-        row[ha] = row[hd] - timedelta(days=self.rng.randint(1, 45))  # type: ignore[operator]
-        return [Injected(DIA_CHI, i, ha, "approval-before-dossier", f"approved {row[ha]}, dossier {row[hd]}")]
+        row[hx] = row[hd] - timedelta(days=self.rng.randint(1, days))  # type: ignore[operator]
+        return [Injected(DIA_CHI, i, hx, code, f"{verb} {row[hx]}, dossier {row[hd]}")]
+
+    def approval_before_dossier(self) -> list[Injected]:
+        return self._before_dossier("ngay_phe_duyet", "approval-before-dossier", 45, "approved")
 
     def inhandao_before_dossier(self) -> list[Injected]:
-        hd, hu = H_DC["ngay_lap_ho_so"], H_DC["ngay_inhandao"]
-        i = self.choose(DIA_CHI, lambda r: isinstance(r[hd], date) and r[hd] > date(2000, 3, 1))
-        if i is None:
-            return []
-        row = self.t[DIA_CHI][i]
-        row[hu] = row[hd] - timedelta(days=self.rng.randint(1, 60))  # type: ignore[operator]
-        return [Injected(DIA_CHI, i, hu, "inhandao-before-dossier", f"uploaded {row[hu]}, dossier {row[hd]}")]
+        return self._before_dossier("ngay_inhandao", "inhandao-before-dossier", 60, "uploaded")
 
     def category_unknown(self) -> list[Injected]:
         sheet, key = self.rng.choice(((DIA_CHI, "doi_tuong"), (DIA_CHI, "doi_tuong"), (TRO_GIUP, "hinh_thuc"),
