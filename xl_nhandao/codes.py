@@ -69,9 +69,6 @@ class CodeList:
         """What the blank workbook offers in its dropdown (labels read best)."""
         return self.labels
 
-    def label_of(self, value: str) -> str:
-        e = self.match(value)
-        return e.label if e else value
 
 
 CATEGORIES = CodeList(

@@ -107,6 +107,3 @@ class RunError(Exception):
         vi, en = _MESSAGES[self.code]
         return render(vi if lang == "vi" else en, self.params, lang)
 
-
-def run_error_codes() -> tuple[str, ...]:
-    return tuple(_MESSAGES)

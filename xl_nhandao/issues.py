@@ -325,6 +325,25 @@ class Issue:
         }
 
 
+def add_issue(issues: list[Issue], code: str, /, sheet: str | None = None, row: int | None = None,
+              column: str | None = None, cell: str | None = None, value: object = None,
+              record: object = None, **params: object) -> Issue:
+    """Append a finding; the value is shown as the clerk sees it; a record (a row) keeps
+    count of its errors and warnings, which decide whether it is counted."""
+    from .values import display
+
+    issue = Issue(code, sheet, row, column, cell, value if value is None or isinstance(value, str)
+                  else display(value), params)
+    issues.append(issue)
+    if record is not None:
+        severity = CATALOGUE[code].severity
+        if severity == "error":
+            record.errors += 1  # type: ignore[attr-defined]
+        elif severity == "warning":
+            record.warnings += 1  # type: ignore[attr-defined]
+    return issue
+
+
 def count(issues: list[Issue]) -> dict[str, int]:
     out = dict.fromkeys(SEVERITIES, 0)
     for i in issues:

@@ -27,9 +27,6 @@ class Period:
     start: date
     end: date
 
-    def contains(self, d: date) -> bool:
-        return self.start <= d <= self.end
-
     @property
     def kind(self) -> str:
         if "-H" in self.label:

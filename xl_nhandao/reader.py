@@ -21,7 +21,7 @@ from operator import itemgetter
 
 from . import adminunits, codes, standard
 from .errors import RunError
-from .issues import Issue
+from .issues import Issue, add_issue
 from .source import SheetData, WorkbookSource
 from .standard import Field, InfoSheet, TableSheet, header_key
 from .text import fix_text, fold, name_key
@@ -46,6 +46,9 @@ MIN_EVENT_DATE = date(2000, 1, 1)
 _TOTAL_LABEL = re.compile(r"^(?:tong cong|tong so|cong so|cong tong|tong|cong|total)(?: so)?(?: \d.*)?$")
 _TOTAL_INITIALS = ("T", "t", "C", "c")
 _VALUE, _CODE, _PARAMS = itemgetter(0), itemgetter(1), itemgetter(2)
+#: Words a SoLieu value may use for yes/no indicators (dat_chi_tieu_dia_chi_moi).
+_TRUE_WORDS = codes.YES | {"dat"}
+_FLAG_WORDS = codes.YES | codes.NO | {"dat", "khong dat"}
 #: Parse results by column context, shared across the workbooks of a run.
 _PARSED: dict[tuple[object, ...], dict[object, tuple[object, str | None, dict[str, object] | None]]] = {}
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
@@ -147,12 +150,8 @@ class Reader:
         self._legacy_counts: dict[tuple[str, str, str], int] = {}
 
     # -- issues ----------------------------------------------------------------
-    def add(self, code: str, /, sheet: str | None = None, row: int | None = None, column: str | None = None,
-            cell: str | None = None, value: object = None, **params: object) -> Issue:
-        issue = Issue(code, sheet, row, column, cell, display(value) if not isinstance(value, str) else value,
-                      params)
-        self.issues.append(issue)
-        return issue
+    def add(self, code: str, /, *args: object, **params: object) -> Issue:
+        return add_issue(self.issues, code, *args, **params)  # type: ignore[arg-type]
 
     # -- workbook --------------------------------------------------------------
     def read(self) -> WorkbookRead:
@@ -379,11 +378,7 @@ class Reader:
 
     def _row_issue(self, rec: Record, code: str, sheet: str, f: Field, col: int, raw: object,
                    params: dict[str, object] | None = None) -> None:
-        issue = self.add(code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, **(params or {}))
-        if issue.severity == "error":
-            rec.errors += 1
-        elif issue.severity == "warning":
-            rec.warnings += 1
+        add_issue(self.issues, code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, rec, **(params or {}))
 
     @staticmethod
     def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]) -> None:
@@ -391,7 +386,7 @@ class Reader:
         if "ma_dia_chi" in keys:
             codes_ = columns[keys.index("ma_dia_chi")]
             keys.append("_addr")
-            addr = [None if v is None else "".join(str(v).split()).upper() for v in codes_]
+            addr = [None if v is None else address_key(v) for v in codes_]
             if "nguon_don_vi" in keys:  # a consolidation: codes are unique per source unit
                 units = columns[keys.index("nguon_don_vi")]
                 addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
@@ -624,8 +619,8 @@ class Reader:
             return yesno
         if kind == standard.NUMBER:
             def number(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
-                if isinstance(raw, str) and fold(raw) in codes.YES | codes.NO | {"dat", "khong dat"}:
-                    return fold(raw) in codes.YES | {"dat"}, None, None
+                if isinstance(raw, str) and fold(raw) in _FLAG_WORDS:
+                    return fold(raw) in _TRUE_WORDS, None, None
                 v, code = parse_number(raw)
                 return v, code, None
 
@@ -684,6 +679,3 @@ def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
 def _blank_at(rows: list[list[object]], r: int, c: int) -> bool:
     return c >= len(rows[r]) or is_blank(rows[r][c])
 
-
-def read_workbook(source: WorkbookSource, today: date | None = None) -> WorkbookRead:
-    return Reader(source, today).read()

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 
 from . import adminunits, codes, indicators, standard
-from .issues import Issue, count
+from .issues import Issue, add_issue, count
 from .periods import Period, parse_period
 from .reader import InfoRead, Reader, Record, TableRead, WorkbookRead
 from .source import FileWorkbook, WorkbookSource
 from .text import fold
-from .values import cccd_birth, display
+from .values import cccd_birth
 
 SHEET_ORDER = {s.name: i for i, s in enumerate(standard.SHEETS)}
 _SCHEME_DEFAULT = "2025"
@@ -105,17 +105,8 @@ class Validator:
         self.info = read.info
         self.tables = read.tables
 
-    def add(self, code: str, /, sheet: str | None = None, row: int | None = None, column: str | None = None,
-            cell: str | None = None, value: object = None, record: Record | None = None, **params: object) -> Issue:
-        issue = Issue(code, sheet, row, column, cell, value if isinstance(value, str) or value is None
-                      else display(value), params)
-        self.issues.append(issue)
-        if record is not None:
-            if issue.severity == "error":
-                record.errors += 1
-            elif issue.severity == "warning":
-                record.warnings += 1
-        return issue
+    def add(self, code: str, /, *args: object, **params: object) -> Issue:
+        return add_issue(self.issues, code, *args, **params)  # type: ignore[arg-type]
 
     def at(self, table: TableRead, rec: Record, key: str, code: str, value: object = None, **params: object) -> None:
         f = table.spec.field(key)
