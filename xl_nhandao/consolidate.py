@@ -655,7 +655,7 @@ def _figures_from(merged: dict[str, list[MergedRow]], members: set[str], units: 
                 v = u.figures.get(k)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     totals[k] = totals[k] + v  # type: ignore[operator]
-    _recompute_rates(totals, targets)
+    indicators.fill_rates(totals, targets)
     return totals
 
 
@@ -671,14 +671,6 @@ def _sum_targets(items: Iterable[Targets]) -> Targets:
     return Targets(heads, new, value)
 
 
-def _recompute_rates(f: dict[str, object], targets: Targets) -> None:
-    f["ty_le_duoc_tro_giup"] = indicators.percent(f["dia_chi_duoc_tro_giup"], f["dia_chi_co_ho_so"])  # type: ignore[arg-type]
-    f["ty_le_nguoi_dung_dau"] = indicators.percent(f["nguoi_dung_dau_dang_ky"], targets.heads)  # type: ignore[arg-type]
-    f["ty_le_chi_tieu_gia_tri"] = indicators.percent(f["gia_tri_tro_giup"], targets.value)  # type: ignore[arg-type]
-    new = f["dia_chi_moi"]
-    f["dat_chi_tieu_dia_chi_moi"] = None if targets.new_addresses is None else new >= targets.new_addresses  # type: ignore[operator]
-
-
 def _as_figures(stated: dict[str, object], targets: Targets) -> dict[str, object]:
     """Figures sent as given, in catalogue order. A count not sent stays None (unknown,
     not 0); a rate not sent is computed from what was sent and the unit's targets."""
@@ -689,15 +681,5 @@ def _as_figures(stated: dict[str, object], targets: Targets) -> dict[str, object
             out[ind.code] = int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
         else:
             out[ind.code] = v
-    rates = {
-        "ty_le_duoc_tro_giup": (out["dia_chi_duoc_tro_giup"], out["dia_chi_co_ho_so"]),
-        "ty_le_nguoi_dung_dau": (out["nguoi_dung_dau_dang_ky"], targets.heads),
-        "ty_le_chi_tieu_gia_tri": (out["gia_tri_tro_giup"], targets.value),
-    }
-    for rate, (num, den) in rates.items():
-        if out.get(rate) is None and num is not None and den:
-            out[rate] = indicators.percent(num, den)  # type: ignore[arg-type]
-    if out.get("dat_chi_tieu_dia_chi_moi") is None and out["dia_chi_moi"] is not None \
-            and targets.new_addresses is not None:
-        out["dat_chi_tieu_dia_chi_moi"] = out["dia_chi_moi"] >= targets.new_addresses  # type: ignore[operator]
+    indicators.fill_rates(out, targets, keep_given=True)
     return out

@@ -167,7 +167,7 @@ def compute(
         "dia_chi_moi": new,
         "dia_chi_dang_tro_giup": active,
         "dia_chi_duoc_tro_giup": len(supported),
-        "ty_le_duoc_tro_giup": percent(len(supported), with_dossier),
+        "ty_le_duoc_tro_giup": None,
         "luot_tro_giup": n_events,
         "gia_tri_tro_giup": total,
     }
@@ -181,12 +181,38 @@ def compute(
             "to_chuc_tham_gia": len(organisations),
             "ca_nhan_tham_gia": len(individuals),
             "nguoi_dung_dau_dang_ky": len(heads),
-            "ty_le_nguoi_dung_dau": percent(len(heads), targets.heads),
+            "ty_le_nguoi_dung_dau": None,
         }
     )
     for cat, v in by_category.items():
         out[f"doi_tuong_{cat}"] = v
-    out["ty_le_chi_tieu_gia_tri"] = percent(total, targets.value)
-    out["dat_chi_tieu_dia_chi_moi"] = None if targets.new_addresses is None else new >= targets.new_addresses
+    out["ty_le_chi_tieu_gia_tri"] = None
+    out["dat_chi_tieu_dia_chi_moi"] = None
+    fill_rates(out, targets)
     assert list(out) == [i.code for i in INDICATORS]
     return out
+
+
+#: Each rate: numerator indicator, and the denominator (an indicator or a target).
+RATES = {
+    "ty_le_duoc_tro_giup": ("dia_chi_duoc_tro_giup", "dia_chi_co_ho_so"),
+    "ty_le_nguoi_dung_dau": ("nguoi_dung_dau_dang_ky", "heads"),
+    "ty_le_chi_tieu_gia_tri": ("gia_tri_tro_giup", "value"),
+}
+
+
+def fill_rates(figures: dict[str, object], targets: Targets, keep_given: bool = False) -> None:
+    """Compute the rates and the new-address attainment from the counts and the targets,
+    in place. With ``keep_given``, a rate already there (sent as given) is kept, and a
+    count that is unknown (None) leaves its rate unknown."""
+    for rate, (num, den) in RATES.items():
+        if keep_given and figures.get(rate) is not None:
+            continue
+        n = figures.get(num)
+        d = getattr(targets, den) if den in ("heads", "value") else figures.get(den)
+        figures[rate] = None if n is None else percent(n, d)  # type: ignore[arg-type]
+    if keep_given and figures.get("dat_chi_tieu_dia_chi_moi") is not None:
+        return
+    new = figures.get("dia_chi_moi")
+    figures["dat_chi_tieu_dia_chi_moi"] = (None if targets.new_addresses is None or new is None
+                                          else new >= targets.new_addresses)  # type: ignore[operator]
