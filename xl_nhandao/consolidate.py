@@ -544,19 +544,8 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     counted = {t: len(merged[t]) for t in REGISTER_SHEETS}
 
     # People registered by two units: same valid CCCD → one person (counted once).
-    canonical: dict[str, str] = {}
-    duplicates: list[DuplicatePair] = []
-    by_cccd: dict[str, MergedRow] = {}
-    for row in sorted(merged["DiaChi"], key=lambda r: (r.values.get("ngay_lap_ho_so") or date.max, r.unit,
-                                                       r.file, r.row)):
-        cccd = row.values.get("cccd")
-        if isinstance(cccd, str) and len(cccd) == 12:
-            first = by_cccd.get(cccd)
-            if first is None:
-                by_cccd[cccd] = row
-            elif first.unit != row.unit:
-                canonical[row.key] = first.key  # type: ignore[index,assignment]
-                duplicates.append(DuplicatePair("match", first, row, "cccd"))
+    canonical, same = _same_person(merged["DiaChi"])
+    duplicates = [DuplicatePair("match", a, b, "cccd") for a, b in same if a.unit != b.unit]
     by_person: dict[tuple[object, object, object], MergedRow] = {}
     for row in merged["DiaChi"]:
         v = row.values
@@ -627,23 +616,29 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                          today, districts)
 
 
+def _same_person(rows: list[MergedRow]) -> tuple[dict[str, str], list[tuple[MergedRow, MergedRow]]]:
+    """Rows of one person (same valid CCCD): each later row's address key → the key of
+    the row with the earliest dossier (the one counted), and the pairs found."""
+    first_of: dict[str, MergedRow] = {}
+    canonical: dict[str, str] = {}
+    pairs: list[tuple[MergedRow, MergedRow]] = []
+    for row in sorted(rows, key=lambda r: (r.values.get("ngay_lap_ho_so") or date.max, r.unit, r.file, r.row)):
+        cccd = row.values.get("cccd")
+        if isinstance(cccd, str) and len(cccd) == 12:
+            first = first_of.setdefault(cccd, row)
+            if first is not row:
+                canonical[row.key] = first.key  # type: ignore[index,assignment]
+                pairs.append((first, row))
+    return canonical, pairs
+
+
 def _figures_from(merged: dict[str, list[MergedRow]], members: set[str], units: dict[str, UnitFigures],
                   period: Period, targets: Targets) -> dict[str, object]:
     """Indicators of a group of units from their merged rows: a person registered by
     two of them (same valid CCCD) counts once; events and values add up; units that
     sent only figures add them as given."""
-    first_of: dict[str, str] = {}
-    canonical: dict[str, str] = {}
-    addresses = []
-    for row in sorted((r for r in merged["DiaChi"] if r.unit in members),
-                      key=lambda r: (r.values.get("ngay_lap_ho_so") or date.max, r.unit, r.file, r.row)):
-        cccd = row.values.get("cccd")
-        if isinstance(cccd, str) and len(cccd) == 12:
-            first = first_of.setdefault(cccd, row.key)  # type: ignore[arg-type]
-            if first != row.key:
-                canonical[row.key] = first  # type: ignore[index]
-                continue
-        addresses.append(dict(row.values, _addr=row.key))
+    canonical, _ = _same_person([r for r in merged["DiaChi"] if r.unit in members])
+    addresses = [dict(r.values, _addr=r.key) for r in merged["DiaChi"] if r.unit in members and r.key not in canonical]
     events = [dict(r.values, _addr=canonical.get(r.key, r.key)) for r in merged["TroGiup"]  # type: ignore[arg-type]
               if r.unit in members]
     registrations = [r.values for r in merged["DangKy"] if r.unit in members]
