@@ -14,9 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import adminunits, indicators, standard
-from .errors import RunError
 from .periods import parse_period
-from .source import FileWorkbook, WorkbookSource
+from .source import WorkbookSource
 from .standard import header_key
 from .text import fix_text
 from .values import is_blank, parse_date, parse_number
@@ -73,14 +72,11 @@ def _label_value(rows: list[list[object]], labels: set[str], limit: int) -> obje
     return None
 
 
-def read_unit_sheets(path: Path, name: str, sha: str, mtime: float) -> list:
-    """The aggregate submissions of a "district sheets" workbook; [] if it is not one."""
+def read_unit_sheets(source: WorkbookSource, path: Path, name: str, sha: str, mtime: float) -> list:
+    """The aggregate submissions of a "district sheets" workbook (already opened as
+    ``source``); [] if it is not one."""
     from .consolidate import Reason, Submission
 
-    try:
-        source = FileWorkbook(path, legacy_formats=True)
-    except RunError:
-        return []
     out = []
     shared_period = None
     tables = []

@@ -256,16 +256,17 @@ def read_submissions(path: Path, name: str, today: date) -> list[Submission]:
         sha, mtime = _sha256(path), path.stat().st_mtime
     except OSError as exc:
         sub = Submission(path, name, "", 0.0, status="rejected")
-        sub.reason = Reason("unreadable", {"message": str(exc)})
+        sub.reason = Reason("unreadable", {"message": str(exc), "message_en": str(exc)})
         return [sub]
+    source = None
     try:
         source = FileWorkbook(path, legacy_formats=True)
         report = validate_source(source, today)
     except RunError as exc:
-        if exc.code == "not-standard":
+        if exc.code == "not-standard" and source is not None:
             from .aggregates import read_unit_sheets
 
-            sheets = read_unit_sheets(path, name, sha, mtime)
+            sheets = read_unit_sheets(source, path, name, sha, mtime)
             if sheets:
                 return sheets
         sub = Submission(path, name, sha, mtime, status="rejected")
