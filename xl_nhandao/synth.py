@@ -1260,6 +1260,15 @@ class _Mistakes:
         self.used[sheet].add(i)
         return i
 
+    def choose_pair(self, sheet: str, pred=None) -> tuple[int, int] | None:
+        """Two free rows (earlier, later), marked used."""
+        free = self.free(sheet, pred)
+        if len(free) < 2:
+            return None
+        i, j = sorted(self.rng.sample(free, 2))
+        self.used[sheet].update((i, j))
+        return i, j
+
     def referenced(self) -> set[str]:
         return {_addr_key(r[H_TG["ma_dia_chi"]]) for r in self.t[TRO_GIUP]} | \
             {_addr_key(r[H_DK["ma_dia_chi"]]) for r in self.t[DANG_KY]}
@@ -1351,11 +1360,10 @@ class _Mistakes:
     def duplicate_cccd(self) -> list[Injected]:
         """The same person registered twice (same CCCD, name, birth year, gender, village)."""
         hc = H_DC["cccd"]
-        candidates = self.free(DIA_CHI, lambda r: isinstance(r[hc], str))
-        if len(candidates) < 2:
+        pair = self.choose_pair(DIA_CHI, lambda r: isinstance(r[hc], str))
+        if pair is None:
             return []
-        i, j = sorted(self.rng.sample(candidates, 2))
-        self.used[DIA_CHI].update((i, j))
+        i, j = pair
         src, dst = self.t[DIA_CHI][i], self.t[DIA_CHI][j]
         for key in ("ho_ten", "nam_sinh", "gioi_tinh", "dan_toc", "cccd", "thon"):
             dst[H_DC[key]] = src[H_DC[key]]
@@ -1363,11 +1371,10 @@ class _Mistakes:
 
     def duplicate_person(self) -> list[Injected]:
         """The same person twice without CCCD on the later row."""
-        free = self.free(DIA_CHI, lambda r: isinstance(r[H_DC["nam_sinh"]], int))
-        if len(free) < 2:
+        pair = self.choose_pair(DIA_CHI, lambda r: isinstance(r[H_DC["nam_sinh"]], int))
+        if pair is None:
             return []
-        i, j = sorted(self.rng.sample(free, 2))
-        self.used[DIA_CHI].update((i, j))
+        i, j = pair
         src, dst = self.t[DIA_CHI][i], self.t[DIA_CHI][j]
         for key in ("ho_ten", "nam_sinh", "gioi_tinh", "dan_toc", "thon"):
             dst[H_DC[key]] = src[H_DC[key]]
@@ -1591,11 +1598,10 @@ class _Mistakes:
 
     def voucher_twice(self) -> list[Injected]:
         h = H_TG["so_chung_tu"]
-        free = self.free(TRO_GIUP, lambda r: isinstance(r[h], str))
-        if len(free) < 2:
+        pair = self.choose_pair(TRO_GIUP, lambda r: isinstance(r[h], str))
+        if pair is None:
             return []
-        i, j = sorted(self.rng.sample(free, 2))
-        self.used[TRO_GIUP].update((i, j))
+        i, j = pair
         self.t[TRO_GIUP][j][h] = self.t[TRO_GIUP][i][h]
         return [Injected(TRO_GIUP, j, h, "duplicate-voucher", f"voucher of row {i}")]
 
