@@ -1019,15 +1019,11 @@ def _q_labels(wb, sheets, rng, sums) -> list[Injected]:
 
 
 def _q_yesno(wb, sheets, rng, sums) -> list[Injected]:
-    for sh in sheets.values():
-        for f in sh.spec.fields:
-            if f.kind != standard.YESNO:
-                continue
-            for _, cell in sh.cells(f.key):
-                if cell.value == codes.YESNO_LABELS[0]:
-                    cell.value = rng.choice(("x", "X", 1, "có", "Có"))
-                elif cell.value == codes.YESNO_LABELS[1]:
-                    cell.value = rng.choice((None, None, 0, "không", "Không"))
+    for cell in _cells_of_kind(sheets, standard.YESNO):
+        if cell.value == codes.YESNO_LABELS[0]:
+            cell.value = rng.choice(("x", "X", 1, "có", "Có"))
+        elif cell.value == codes.YESNO_LABELS[1]:
+            cell.value = rng.choice((None, None, 0, "không", "Không"))
     return []
 
 
@@ -1039,16 +1035,21 @@ def _date_text(rng: random.Random, d: date) -> str:
     ))
 
 
-def _q_text_dates(wb, sheets, rng, sums) -> list[Injected]:
+def _cells_of_kind(sheets, kind: str):
+    """Every data cell of the columns of one field kind, in every register sheet."""
     for sh in sheets.values():
         for f in sh.spec.fields:
-            if f.kind != standard.DATE:
-                continue
-            for _, cell in sh.cells(f.key):
-                v = cell.value
-                if isinstance(v, (date, datetime)) and rng.random() < 0.3:
-                    cell.value = _date_text(rng, v.date() if isinstance(v, datetime) else v)
-                    cell.number_format = "@"
+            if f.kind == kind:
+                for _, cell in sh.cells(f.key):
+                    yield cell
+
+
+def _q_text_dates(wb, sheets, rng, sums) -> list[Injected]:
+    for cell in _cells_of_kind(sheets, standard.DATE):
+        v = cell.value
+        if isinstance(v, (date, datetime)) and rng.random() < 0.3:
+            cell.value = _date_text(rng, v.date() if isinstance(v, datetime) else v)
+            cell.number_format = "@"
     ws = wb[standard.THONG_TIN.name]
     for r in range(1, ws.max_row + 1):
         v = ws.cell(r, 2).value
@@ -1071,14 +1072,10 @@ def _money_text(rng: random.Random, v: int) -> str:
 
 
 def _q_money_text(wb, sheets, rng, sums) -> list[Injected]:
-    for sh in sheets.values():
-        for f in sh.spec.fields:
-            if f.kind != standard.MONEY:
-                continue
-            for _, cell in sh.cells(f.key):
-                v = cell.value
-                if isinstance(v, int) and not isinstance(v, bool) and v > 0 and rng.random() < 0.35:
-                    cell.value = _money_text(rng, v)
+    for cell in _cells_of_kind(sheets, standard.MONEY):
+        v = cell.value
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0 and rng.random() < 0.35:
+            cell.value = _money_text(rng, v)
     return []
 
 
