@@ -114,6 +114,15 @@ def agency_book(code: str | None = "SYT") -> Book:
 AGENCY_FIGURES = [["dia_chi_co_ho_so", "", 12], ["luot_tro_giup", "", 7], ["gia_tri_tro_giup", "", 30_000_000]]
 
 
+def two_communes(tmp_path: Path) -> Path:
+    """A folder with the books of two communes of Khánh Hòa."""
+    d = tmp_path / "nop"
+    d.mkdir()
+    write(book("22333", 1), d / "22333.xlsx")
+    write(book("22366", 2), d / "22366.xlsx")
+    return d
+
+
 def positions(file: str) -> set[tuple[str, str, int]]:
     """(file, sheet, Excel row) of every data row of a clean book."""
     return {(file, s, 4 + i) for s, n in ROWS.items() for i in range(n)}
@@ -165,10 +174,7 @@ def test_files_in_hidden_folders_are_not_read(tmp_path: Path) -> None:
 
 
 def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path, capsys) -> None:
-    d = tmp_path / "nop"
-    d.mkdir()
-    write(book("22333", 1), d / "22333.xlsx")
-    write(book("22366", 2), d / "22366.xlsx")
+    d = two_communes(tmp_path)
     out = d / "tong-hop.xlsx"
     docs = []
     for _ in range(2):  # the second run finds tong-hop.xlsx in the folder
@@ -208,10 +214,7 @@ def test_unreadable_file_is_rejected_with_its_reason_and_the_others_merged(kind:
 
 
 def test_file_of_another_period_is_rejected(tmp_path: Path) -> None:
-    d = tmp_path / "nop"
-    d.mkdir()
-    write(book("22333", 1), d / "22333.xlsx")
-    write(book("22366", 2), d / "22366.xlsx")
+    d = two_communes(tmp_path)
     write(book("22390", 3, **{"Kỳ báo cáo": "2024-Q1"}), d / "22390.xlsx")
     r = run([d])  # the period most files report: 2024-H1 (2 of 3)
     assert r.period.label == "2024-H1"
@@ -288,10 +291,7 @@ def test_late_after_the_deadline_not_on_it(label: str, on_time: date, late: date
 
 
 def test_missing_units_from_a_file_of_codes_and_from_children(tmp_path: Path) -> None:
-    d = tmp_path / "nop"
-    d.mkdir()
-    write(book("22333", 1), d / "22333.xlsx")
-    write(book("22366", 2), d / "22366.xlsx")
+    d = two_communes(tmp_path)
     expect = tmp_path / "phai-nop.txt"
     expect.write_text("# Các phường phải nộp báo cáo 6 tháng\n22333\n22366   # Phường Nha Trang\n\n"
                       "22390\n# 22402 đã giải thể\n22411\n", encoding="utf-8")
@@ -699,10 +699,7 @@ def test_the_output_has_the_usual_file_permissions(tmp_path: Path) -> None:
 
 
 def test_json_document_of_the_command(tmp_path: Path, capsys) -> None:
-    d = tmp_path / "nop"
-    d.mkdir()
-    write(book("22333", 1), d / "22333.xlsx")
-    write(book("22366", 2), d / "22366.xlsx")
+    d = two_communes(tmp_path)
     out = tmp_path / "tong-hop.xlsx"
     args = ["consolidate", str(d), "-o", str(out), "--json"]
     code, stdout, err = cli(args, capsys)
