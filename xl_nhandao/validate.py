@@ -154,9 +154,7 @@ class Validator:
         self.add(code, sheet, row, f.header, cell, value if value != "" else None, **params)
 
     def check_version(self) -> str | None:
-        v = self.info.values.get("phien_ban")
-        if self.info.sheet is None:
-            return None
+        v = self.info.values.get("phien_ban")  # absent when ThongTin is missing or has no version
         if v is None:
             return None
         if str(v).strip().upper() != standard.VERSION:
