@@ -35,7 +35,7 @@ ROWS_PER_ADDRESS = 3.6  # DiaChi + DangKy + TroGiup rows per address in the synt
 
 
 def communes(n: int) -> list[str]:
-    from xl_nhandao import adminunits
+    from xl_nhandao.vn import adminunits
 
     out: list[str] = []
     for p in adminunits.provinces("2025"):
@@ -46,7 +46,7 @@ def communes(n: int) -> list[str]:
 
 
 def build(folder: Path, n: int, addresses: int) -> int:
-    from xl_nhandao.synth import make_unit, write_unit
+    from xl_nhandao.demo.synth import make_unit, write_unit
 
     rows = 0
     for i, code in enumerate(communes(n)):
@@ -96,7 +96,7 @@ def ours(folder: Path, out: Path) -> dict[str, object]:
     from datetime import date
 
     from xl_nhandao.consolidate import consolidate
-    from xl_nhandao.consolidate_output import write_consolidation
+    from xl_nhandao.consolidate.writer import write_consolidation
 
     result = consolidate([folder], "2024", today=date(2024, 12, 31), exclude=[out])
     write_consolidation(result, out)

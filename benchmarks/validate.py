@@ -53,10 +53,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
-    from xl_nhandao import adminunits
-    from xl_nhandao.synth import make_unit, write_unit
-    from xl_nhandao.text import clear_caches
+    from xl_nhandao.demo.synth import make_unit, write_unit
     from xl_nhandao.validate import validate_file
+    from xl_nhandao.vn import adminunits
+    from xl_nhandao.vn.text import clear_caches
 
     t = time.perf_counter()
     adminunits.lookup("22333")

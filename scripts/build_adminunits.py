@@ -1,4 +1,4 @@
-"""Build ``xl_nhandao/data/adminunits.json`` from the ``vietnamadminunits`` package.
+"""Build ``xl_nhandao/vn/data/adminunits.json`` from the ``vietnamadminunits`` package.
 
 Usage::
 
@@ -44,7 +44,7 @@ PACKAGE = "vietnamadminunits"
 PACKAGE_URL = "https://pypi.org/project/vietnamadminunits/"
 PACKAGE_LICENSE = "MIT"
 
-OUTPUT = Path(__file__).resolve().parents[1] / "xl_nhandao" / "data" / "adminunits.json"
+OUTPUT = Path(__file__).resolve().parents[1] / "xl_nhandao" / "vn" / "data" / "adminunits.json"
 
 # Longest first so that "Thành phố" wins over nothing else sharing its start.
 KINDS = ("Thành phố", "Thị trấn", "Đặc khu", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xl_nhandao.docs import PAGES  # noqa: E402
-from xl_nhandao.generate import BLANK_WORKBOOK, new_workbook  # noqa: E402
-from xl_nhandao.xlsxcompare import workbook_parts_differ  # noqa: E402
+from xl_nhandao.workbook.blank import BLANK_WORKBOOK, new_workbook  # noqa: E402
+from xl_nhandao.workbook.xlsxcompare import workbook_parts_differ  # noqa: E402
 
 
 def main(check: bool) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from xl_nhandao import standard
+from xl_nhandao.workbook import standard
 
 UNIT = "22453"  # Xã Cam Lâm? — resolved from the code lists in tests that need the name
 PROVINCE = "56"
@@ -49,7 +49,7 @@ class Book:
 
 
 def clean_book(commune: str = "22333", province: str = "56") -> Book:
-    from xl_nhandao import adminunits
+    from xl_nhandao.vn import adminunits
 
     c = adminunits.lookup(commune, "2025", "Xã")
     p = adminunits.lookup(province, "2025", "Tỉnh")

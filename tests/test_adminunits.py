@@ -1,4 +1,4 @@
-"""Tests for xl_nhandao.adminunits and its generated data file."""
+"""Tests for xl_nhandao.vn.adminunits and its generated data file."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from xl_nhandao import adminunits as au
+from xl_nhandao.vn import adminunits as au
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "xl_nhandao" / "data" / "adminunits.json"
+DATA = ROOT / "xl_nhandao" / "vn" / "data" / "adminunits.json"
 BUILD_SCRIPT = ROOT / "scripts" / "build_adminunits.py"
 
 
@@ -42,7 +42,7 @@ def test_committed_json_is_current_and_build_is_deterministic():
     first = build()
     assert first == build(), "two builds differ: the build is not deterministic"
     assert first == DATA.read_bytes(), (
-        "xl_nhandao/data/adminunits.json is stale: run python scripts/build_adminunits.py"
+        "xl_nhandao/vn/data/adminunits.json is stale: run python scripts/build_adminunits.py"
     )
 
 
@@ -66,7 +66,7 @@ def test_json_layout():
 
 def test_import_does_not_load_data():
     code = (
-        "import xl_nhandao.adminunits as m;"
+        "import xl_nhandao.vn.adminunits as m;"
         "assert m._raw.cache_info().currsize == 0;"
         "assert m.lookup('01') is not None;"
         "assert m._raw.cache_info().currsize == 1"

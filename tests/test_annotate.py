@@ -13,8 +13,14 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from xl_nhandao.annotate import ISSUES_SHEET, MARKS_SHEET, annotate_file, clear_file, lost_features
 from xl_nhandao.validate import validate_file
+from xl_nhandao.workbook.annotate import (
+    ISSUES_SHEET,
+    MARKS_SHEET,
+    annotate_file,
+    clear_file,
+    lost_features,
+)
 
 
 def _broken(tmp: Path) -> Path:
@@ -42,7 +48,7 @@ def test_marks_comments_and_issue_sheet(tmp_path: Path) -> None:
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     report = validate_file(src, today=TODAY)
     out = tmp_path / "danh-dau.xlsx"
-    annotate_file(src, report, out, "vi")
+    annotate_file(src, report.issues, out, "vi")
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     wb = load_workbook(out)
     ws = wb["DiaChi"]
@@ -64,7 +70,7 @@ def test_marks_comments_and_issue_sheet(tmp_path: Path) -> None:
 def test_annotating_an_annotated_file_replaces_marks(tmp_path: Path) -> None:
     src = _broken(tmp_path)
     first = tmp_path / "lan-1.xlsx"
-    annotate_file(src, validate_file(src, today=TODAY), first)
+    annotate_file(src, validate_file(src, today=TODAY).issues, first)
     # The clerk fixes the birth year in the annotated copy, then checks again.
     wb = load_workbook(first)
     wb["DiaChi"]["D6"] = 2010
@@ -72,7 +78,7 @@ def test_annotating_an_annotated_file_replaces_marks(tmp_path: Path) -> None:
     report = validate_file(first, today=TODAY)
     assert [i.code for i in report.issues] == ["cccd-padded"]
     second = tmp_path / "lan-2.xlsx"
-    annotate_file(first, report, second)
+    annotate_file(first, report.issues, second)
     wb = load_workbook(second)
     ws = wb["DiaChi"]
     assert ws["D6"].fill.fgColor.rgb.endswith("DDEBF7")  # the clerk's colour is back
@@ -86,7 +92,7 @@ def test_annotating_an_annotated_file_replaces_marks(tmp_path: Path) -> None:
 def test_clear_marks_restores_the_clerk_formatting(tmp_path: Path) -> None:
     src = _broken(tmp_path)
     marked = tmp_path / "marked.xlsx"
-    annotate_file(src, validate_file(src, today=TODAY), marked)
+    annotate_file(src, validate_file(src, today=TODAY).issues, marked)
     cleared = tmp_path / "cleared.xlsx"
     assert clear_file(marked, cleared) == 2
     wb = load_workbook(cleared)

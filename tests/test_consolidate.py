@@ -38,13 +38,14 @@ from conftest import TODAY
 from openpyxl import load_workbook
 from test_cli import _corrupt, _encrypted, _not_a_workbook
 
-from xl_nhandao import adminunits, consolidate_output
 from xl_nhandao.cli import main
 from xl_nhandao.consolidate import Consolidation, consolidate
-from xl_nhandao.consolidate_output import write_consolidation
-from xl_nhandao.indicators import INDICATORS
-from xl_nhandao.text import fold
+from xl_nhandao.consolidate import writer as consolidate_output
+from xl_nhandao.consolidate.writer import write_consolidation
 from xl_nhandao.validate import validate_file
+from xl_nhandao.vn import adminunits
+from xl_nhandao.vn.text import fold
+from xl_nhandao.workbook.indicators import INDICATORS
 
 CODES = [i.code for i in INDICATORS]
 #: Data rows of a clean book, by sheet, and their Excel rows.
@@ -659,7 +660,8 @@ def test_the_output_is_written_atomically(tmp_path: Path, monkeypatch, capsys) -
     out_dir = tmp_path / "ket-qua"
     out_dir.mkdir()
     out = out_dir / "tong-hop.xlsx"
-    out.write_bytes(b"ban truoc")
+    write_consolidation(r, out)  # an earlier consolidation, which a new run may replace
+    earlier = out.read_bytes()
 
     def boom(*args: object) -> None:
         raise RuntimeError("hết dung lượng")
@@ -667,7 +669,7 @@ def test_the_output_is_written_atomically(tmp_path: Path, monkeypatch, capsys) -
     monkeypatch.setattr(consolidate_output, "_charts", boom)
     with pytest.raises(RuntimeError):
         write_consolidation(r, out)
-    assert out.read_bytes() == b"ban truoc"  # the old output is untouched
+    assert out.read_bytes() == earlier  # the old output is untouched
     assert list(out_dir.iterdir()) == [out]  # no temp file left
     monkeypatch.undo()
     write_consolidation(r, out)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xl_nhandao.cli import main
-from xl_nhandao.demo import run_demo
+from xl_nhandao.demo.run import run_demo
 
 
 @pytest.fixture(scope="module")

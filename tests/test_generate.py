@@ -13,18 +13,18 @@ from books import clean_book
 from conftest import TODAY
 from openpyxl import load_workbook
 
-from xl_nhandao import standard
 from xl_nhandao.docs import PAGES
-from xl_nhandao.generate import (
+from xl_nhandao.validate import validate_file
+from xl_nhandao.vn.periods import parse_period
+from xl_nhandao.workbook import standard
+from xl_nhandao.workbook.blank import (
     BLANK_WORKBOOK,
     FIRST_DATA_ROW,
     HEADER_ROW,
     new_workbook,
     resolve_unit,
 )
-from xl_nhandao.periods import parse_period
-from xl_nhandao.validate import validate_file
-from xl_nhandao.xlsxcompare import workbook_parts_differ
+from xl_nhandao.workbook.xlsxcompare import workbook_parts_differ
 
 ROOT = Path(__file__).resolve().parent.parent
 

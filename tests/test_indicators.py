@@ -1,6 +1,6 @@
 """The indicators of SPEC §4 on hand-computed examples.
 
-Most cases call :func:`xl_nhandao.indicators.compute` directly with small lists of rows;
+Most cases call :func:`xl_nhandao.workbook.indicators.compute` directly with small lists of rows;
 the end-to-end ones build a workbook with ``books.py`` and read ``Report.figures`` from
 :func:`xl_nhandao.validate.validate_file` (which decides which rows count). Every
 expected figure is worked out by hand in the comment beside it.
@@ -15,10 +15,10 @@ import pytest
 from books import Book, clean_book, write
 from conftest import TODAY
 
-from xl_nhandao.indicators import INDICATORS, Targets, compute, percent
-from xl_nhandao.periods import Period, parse_period
-from xl_nhandao.text import name_key
 from xl_nhandao.validate import Report, validate_file
+from xl_nhandao.vn.periods import Period, parse_period
+from xl_nhandao.vn.text import name_key
+from xl_nhandao.workbook.indicators import INDICATORS, Targets, compute, percent
 
 FORMS = ["TM", "HV", "NO", "XL", "PH", "SK", "ST", "BY", "YT", "HT", "NC", "K"]
 CATEGORIES = ["HN", "CN", "KK", "KT", "DC", "TT", "BH", "TN", "MC", "NC", "PN", "HS", "K"]

@@ -13,8 +13,8 @@ from conftest import TODAY
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from xl_nhandao.text import _unicode_to_tcvn3, _unicode_to_vni
 from xl_nhandao.validate import Report, validate_file
+from xl_nhandao.vn.text import _unicode_to_tcvn3, _unicode_to_vni
 
 
 def check(path: Path, today: date = TODAY) -> Report:

@@ -10,8 +10,8 @@ import pytest
 from books import clean_book, write
 
 from xl_nhandao.cli import main
-from xl_nhandao.indicators import INDICATORS
 from xl_nhandao.schema import SCHEMAS, ConsolidateDocument
+from xl_nhandao.workbook.indicators import INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 

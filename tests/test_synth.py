@@ -1,4 +1,4 @@
-"""The synthetic units (xl_nhandao.synth): realistic, deterministic, valid when clean; every
+"""The synthetic units (xl_nhandao.demo.synth): realistic, deterministic, valid when clean; every
 injected mistake is reported exactly where it was made and nothing else is; clerk quirks
 add only the issues they are documented to add."""
 
@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from xl_nhandao import adminunits, codes, standard, synth
-from xl_nhandao.periods import parse_period
+from xl_nhandao.demo import synth
 from xl_nhandao.validate import Report, validate_file
-from xl_nhandao.values import cccd_birth
+from xl_nhandao.vn import adminunits
+from xl_nhandao.vn.periods import parse_period
+from xl_nhandao.vn.values import cccd_birth
+from xl_nhandao.workbook import codes, standard
 
 Key = tuple[str, str, "int | None", "str | None"]
 
@@ -85,7 +87,7 @@ def test_clean_unit_validates_without_any_issue(tmp_path: Path, commune, period,
 def test_template_style_fills_the_real_blank_workbook(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from xl_nhandao import generate
+    from xl_nhandao.workbook import blank as generate
 
     unit = synth.make_unit("22333", "2024-H1", seed=7, n_addresses=25)
     wb = load_workbook(synth.write_unit(unit, tmp_path / "t.xlsx"))
@@ -221,7 +223,7 @@ def test_bad_arguments() -> None:
 
 
 def test_import_is_light() -> None:
-    code = ("import sys, xl_nhandao.synth; "
+    code = ("import sys, xl_nhandao.demo.synth; "
             "heavy = {'openpyxl', 'xlsxwriter', 'pandas', 'python_calamine'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)

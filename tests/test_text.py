@@ -1,4 +1,4 @@
-"""Tests for xl_nhandao.text: Unicode, TCVN3 and VNI normalisation, matching keys."""
+"""Tests for xl_nhandao.vn.text: Unicode, TCVN3 and VNI normalisation, matching keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xl_nhandao.text import (
+from xl_nhandao.vn.text import (
     _unicode_to_tcvn3,
     _unicode_to_vni,
     fix_text,

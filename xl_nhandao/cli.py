@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+import xl_nhandao as nd
+
 from . import __version__
 from .errors import RunError
 from .i18n import Lang, default_lang
@@ -55,6 +57,11 @@ def _root(
     """Công cụ Cuộc vận động nhân đạo."""
 
 
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Cho phép ghi đè tệp kết quả đã có (mặc định: không ghi đè dữ liệu của ai).")
+]
+
+
 @app.command("new-workbook")
 def new_workbook_cmd(
     out: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx sẽ tạo.")],
@@ -66,23 +73,15 @@ def new_workbook_cmd(
     period: Annotated[
         Optional[str], typer.Option("--period", help="Kỳ báo cáo, ví dụ 2024, 2024-H1, 2024-Q3.")
     ] = None,
+    force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:
     """Tạo sổ mẫu chuẩn XLND-1 cho một đơn vị."""
-    from .generate import default_period, new_workbook, resolve_unit
-
     lg = _lang(lang)
-    if scheme not in ("2025", "2004"):
-        raise RunError("bad-argument", detail=f"--scheme {scheme} (2025 | 2004)", command="new-workbook")
-    spec = resolve_unit(unit, scheme) if unit else None
-    p = default_period(period) if (period or unit) else None
-    new_workbook(out, spec, p)
-    if lg == "vi":
-        who = f" cho {spec.title} ({spec.unit.code})" if spec and spec.unit else " (mẫu trắng)"
-        typer.echo(f"Đã tạo sổ mẫu{who}: {out}")
-    else:
-        who = f" for {spec.title} ({spec.unit.code})" if spec and spec.unit else " (blank)"
-        typer.echo(f"Created the standard workbook{who}: {out}")
+    made = nd.new_workbook(out, unit, scheme=scheme, period=period, force=force)
+    from .render import print_new_workbook
+
+    print_new_workbook(made, lg)
 
 
 @app.command("validate")
@@ -93,23 +92,15 @@ def validate_cmd(
         Optional[Path],
         typer.Option("--annotate", help="Ghi một bản sao có tô màu ô lỗi (đỏ) và cảnh báo (vàng), kèm trang Loi."),
     ] = None,
+    force: ForceOption = False,
     lang: LangOption = None,
 ) -> None:
     """Kiểm tra một sổ: cấu trúc, từng ô, liên kết giữa các trang, trùng lặp, SoLieu."""
-    from .validate import validate_file
-
     lg = _lang(lang)
+    report = nd.validate(file)
     if annotate is not None:
-        from .output import check_output
-
-        check_output(annotate, [file])
-    report = validate_file(file)
-    if annotate is not None:
-        from .annotate import annotate_file
-
-        lost = annotate_file(file, report, annotate, lg)
-        for feature in lost:
-            typer.echo(feature, err=True)
+        for notice in nd.annotate(file, annotate, report=report, lang=lg, force=force):
+            typer.echo(notice, err=True)
     if json_out:
         typer.echo(json.dumps(report.as_json(lg), ensure_ascii=False, indent=2))
     else:
@@ -135,20 +126,15 @@ def consolidate_cmd(
     quarter_days: Annotated[
         int, typer.Option("--quarter-deadline-days", help="Hạn nộp báo cáo quý: số ngày sau khi hết quý.")
     ] = 5,
+    force: ForceOption = False,
     json_out: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
     """Tổng hợp sổ các đơn vị gửi lên: chỉ số từng đơn vị và của cấp trên, sổ nộp báo cáo, trùng lặp."""
-    from .consolidate import consolidate
-    from .consolidate_output import write_consolidation
-    from .output import check_output
-
     lg = _lang(lang)
-    check_output(out, [p for p in inputs if p.is_file()])
     with _Progress(quiet=json_out, lang=lg) as progress:
-        result = consolidate(inputs, period, expect, unit, quarter_days=quarter_days, exclude=[out],
-                             progress=progress)
-    write_consolidation(result, out)
+        result = nd.consolidate(inputs, period=period, expect=expect, unit=unit, output=out, force=force,
+                                quarter_days=quarter_days, progress=progress)
     if json_out:
         typer.echo(json.dumps(result.as_json(str(out), lg), ensure_ascii=False, indent=2))
     else:
@@ -166,14 +152,12 @@ def demo_cmd(
     lang: LangOption = None,
 ) -> None:
     """Chạy thử trọn vẹn trên một tỉnh mẫu: sổ các xã (có lỗi thường gặp) → kiểm tra → tổng hợp."""
-    from .demo import run_demo
     from .render import print_demo
 
     lg = _lang(lang)
     if out.exists() and not out.is_dir():
-        raise RunError("output-unwritable", path=str(out), detail="không phải thư mục")
-    result = run_demo(out)
-    print_demo(result, lg)
+        raise RunError("output-unwritable", path=str(out), detail="không phải thư mục", detail_en="not a folder")
+    print_demo(nd.demo(out), lg)
 
 
 class _Progress:

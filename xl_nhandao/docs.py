@@ -4,9 +4,9 @@ catalogue. ``scripts/regenerate.py`` writes them; a test fails when they are sta
 
 from __future__ import annotations
 
-from . import codes, indicators, standard
-from .issues import CATALOGUE
-from .standard import Field
+from .issues import CATALOGUE, SEVERITY_LABELS
+from .workbook import codes, indicators, standard
+from .workbook.standard import Field
 
 _KIND = {
     standard.TEXT: "chữ",
@@ -40,7 +40,7 @@ def standard_md() -> str:
     out = [
         f"# Mẫu chuẩn {standard.VERSION}",
         "",
-        "<!-- Sinh tự động từ xl_nhandao/standard.py — đừng sửa tay; chạy python scripts/regenerate.py -->",
+        "<!-- Sinh tự động từ xl_nhandao/workbook/standard.py — đừng sửa tay; chạy python scripts/regenerate.py -->",
         "",
         "Một sổ `.xlsx` cho mỗi đơn vị và kỳ báo cáo. Tên trang và tiêu đề cột dưới đây là chuẩn; bộ đọc",
         "chấp nhận cả biến thể (hoa/thường, không dấu, xuống dòng, tên khác trong cột *Tên khác*),",
@@ -83,7 +83,6 @@ def standard_md() -> str:
     return "\n".join(out) + "\n"
 
 
-_SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý"}
 
 
 def issues_md() -> str:
@@ -102,7 +101,7 @@ def issues_md() -> str:
         if t.group != group:
             group = t.group
             out += [f"## {group}", "", "| Mã | Mức | Thông báo | Cách sửa | English |", "|---|---|---|---|---|"]
-        out.append(f"| `{t.code}` | {_SEVERITY_VI[t.severity]} | {t.message_vi} | {t.hint_vi} | {t.message_en} |")
+        out.append(f"| `{t.code}` | {SEVERITY_LABELS['vi'][t.severity].lower()} | {t.message_vi} | {t.hint_vi} | {t.message_en} |")
         nxt = list(CATALOGUE.values())
         if nxt.index(t) + 1 < len(nxt) and nxt[nxt.index(t) + 1].group != group:
             out.append("")

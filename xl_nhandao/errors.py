@@ -56,11 +56,19 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "output-unwritable": (
         "Không ghi được “{path}” ({detail}). Nếu tệp đang mở trong Excel, hãy đóng lại; kiểm tra quyền ghi thư mục.",
-        "Cannot write “{path}” ({detail}). If it is open in Excel, close it; check the folder's permissions.",
+        "Cannot write “{path}” ({detail_en}). If it is open in Excel, close it; check the folder's permissions.",
+    ),
+    "output-exists": (
+        "Tệp “{path}” đã có và không phải kết quả chưa sửa của lệnh này, nên không ghi đè. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn thay tệp đó.",
+        "“{path}” already exists and is not an unedited output of this command, so it is not overwritten. Choose another name, or add --force if you are sure it may be replaced.",
+    ),
+    "output-folder-missing": (
+        "Thư mục “{folder}” chưa có nên không ghi được “{path}”. Hãy tạo thư mục đó trước, hoặc chọn thư mục khác.",
+        "Folder “{folder}” does not exist, so “{path}” cannot be written. Create the folder first, or choose another.",
     ),
     "output-suffix": (
-        "Tệp kết quả “{path}” phải có đuôi .xlsx.",
-        "Output “{path}” must end in .xlsx.",
+        "Tệp kết quả “{path}” phải có đuôi {suffix}.",
+        "Output “{path}” must end in {suffix}.",
     ),
     "unit-unknown": (
         "Mã đơn vị “{code}” không có trong danh mục hệ {scheme} (tỉnh 2 số, huyện 3 số, xã 5 số).",
@@ -94,16 +102,52 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 class RunError(Exception):
-    """The command could not run (exit code 2)."""
+    """The command could not run (exit code 2). ``RunError(code, **params)`` gives an
+    instance of the subclass the code belongs to, so callers may catch :class:`InputError`
+    (a file to read), :class:`OutputError` (a file to write) or :class:`UsageError` (an
+    argument) — or any of them as :class:`RunError`."""
 
-    def __init__(self, code: str, /, **params: object) -> None:
+    def __new__(cls, code: str, /, **params: object) -> RunError:
         if code not in _MESSAGES:
             raise KeyError(code)
+        if cls is RunError:
+            cls = _KIND.get(code, RunError)
+        return super().__new__(cls)
+
+    def __init__(self, code: str, /, **params: object) -> None:
         self.code = code
         self.params = params
         super().__init__(self.message("en"))
+
+    def __reduce__(self):  # pickling keeps the code and parameters
+        return (_rebuild, (self.code, self.params))
 
     def message(self, lang: Lang = "vi") -> str:
         vi, en = _MESSAGES[self.code]
         return render(vi if lang == "vi" else en, self.params, lang)
 
+
+class InputError(RunError):
+    """An input file cannot be used: missing, unreadable, damaged, not a standard workbook."""
+
+
+class OutputError(RunError):
+    """An output file cannot be written where asked."""
+
+
+class UsageError(RunError):
+    """An argument is wrong: a unit code, a period, an option."""
+
+
+def _rebuild(code: str, params: dict[str, object]) -> RunError:
+    return RunError(code, **params)
+
+
+_KIND: dict[str, type[RunError]] = {
+    **dict.fromkeys(("file-not-found", "not-a-file", "not-a-workbook", "encrypted", "xls-unsupported",
+                     "format-unsupported", "corrupt", "zip-bomb", "too-many-rows", "not-standard",
+                     "no-submissions", "no-inputs"), InputError),
+    **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
+                     "output-folder-missing"), OutputError),
+    **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument"), UsageError),
+}

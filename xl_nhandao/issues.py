@@ -15,6 +15,11 @@ from .i18n import Lang, render
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+#: How each severity is named to users.
+SEVERITY_LABELS: dict[str, dict[str, str]] = {
+    "vi": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"},
+    "en": {"error": "Error", "warning": "Warning", "info": "Info"},
+}
 
 
 @dataclass(frozen=True)
@@ -330,7 +335,7 @@ def add_issue(issues: list[Issue], code: str, /, sheet: str | None = None, row: 
               record: object = None, **params: object) -> Issue:
     """Append a finding; the value is shown as the clerk sees it; a record (a row) keeps
     count of its errors and warnings, which decide whether it is counted."""
-    from .values import display
+    from .vn.values import display
 
     issue = Issue(code, sheet, row, column, cell, value if value is None or isinstance(value, str)
                   else display(value), params)

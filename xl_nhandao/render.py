@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .i18n import Lang, fmt_int
-from .validate import Report
+from .issues import SEVERITY_LABELS
 
-_SEVERITY = {
-    "vi": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"},
-    "en": {"error": "Error", "warning": "Warning", "info": "Info"},
-}
+if TYPE_CHECKING:
+    from .validate import Report
+
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -35,7 +35,7 @@ def print_report(report: Report, lang: Lang) -> None:
     console.print(escape(line))
     rows = report.rows
     console.print(("Số dòng: " if vi else "Rows: ") + " · ".join(f"{k} {fmt_int(v, lang)}" for k, v in rows.items()))
-    names = _SEVERITY[lang]
+    names = SEVERITY_LABELS[lang]
     for issue in report.issues:
         where = issue.sheet or ("Cả sổ" if vi else "Workbook")
         if issue.cell:
@@ -55,6 +55,24 @@ def print_report(report: Report, lang: Lang) -> None:
     else:
         summary = f"{c['error']} errors, {c['warning']} warnings, {c['info']} info"
     console.print(f"[{style}]{'Kết quả' if vi else 'Result'}: {verdict}[/] — {summary}")
+
+
+def print_new_workbook(made, lang: Lang) -> None:
+    """What ``new-workbook`` made, and the period it chose when none was given."""
+    spec, p = made.unit, made.period
+    vi = lang == "vi"
+    if spec is not None and spec.unit is not None:
+        who = f" cho {spec.title} ({spec.unit.code})" if vi else f" for {spec.title} ({spec.unit.code})"
+    else:
+        who = " (mẫu trắng)" if vi else " (blank)"
+    print(f"Đã tạo sổ mẫu{who}: {made.path}" if vi else f"Created the standard workbook{who}: {made.path}")
+    if p is not None:
+        dates = f"{p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
+        if made.period_defaulted:
+            print(f"Kỳ báo cáo: {p.label} ({dates}), chọn mặc định; đổi bằng --period." if vi
+                  else f"Period: {p.label} ({dates}), chosen by default; change it with --period.")
+        else:
+            print(f"Kỳ báo cáo: {p.label} ({dates})." if vi else f"Period: {p.label} ({dates}).")
 
 
 def print_consolidation(result, out, lang: Lang) -> None:
@@ -89,7 +107,7 @@ def print_consolidation(result, out, lang: Lang) -> None:
                   (f"Rows: read {fmt_int(rows['read'], lang)}, counted {fmt_int(rows['counted'], lang)}, "
                    f"excluded {fmt_int(rows['excluded'], lang)} (sheet LoaiTru); duplicates across units: "
                    f"{len(result.duplicates)} pairs (sheet TrungLap)"))
-    from .indicators import BY_CODE
+    from .workbook.indicators import BY_CODE
 
     table = Table(show_header=True, header_style="bold")
     table.add_column("Chỉ số" if vi else "Indicator")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adminunits, indicators, standard
-from .periods import parse_period
-from .source import WorkbookSource
-from .standard import header_key
-from .text import fix_text
-from .values import is_blank, parse_date, parse_number
+from ..vn import adminunits
+from ..vn.periods import parse_period
+from ..vn.text import fix_text
+from ..vn.values import is_blank, parse_date, parse_number
+from ..workbook import indicators, standard
+from ..workbook.source import WorkbookSource
+from ..workbook.standard import header_key
 
 TONGHOP = "TongHop"
 #: The first columns of ``TongHop``; the indicator columns follow, headed by their labels.
@@ -51,7 +52,7 @@ def indicator_code(text: object) -> str | None:
 
 def _value(raw: object) -> object:
     if isinstance(raw, str):
-        from .text import fold
+        from ..vn.text import fold
 
         f = fold(raw)
         if f in ("co", "dat", "x"):
@@ -75,7 +76,7 @@ def _label_value(rows: list[list[object]], labels: set[str], limit: int) -> obje
 def read_unit_sheets(source: WorkbookSource, path: Path, name: str, sha: str, mtime: float) -> list:
     """The aggregate submissions of a "district sheets" workbook (already opened as
     ``source``); [] if it is not one."""
-    from .consolidate import Reason, Submission
+    from .model import Reason, Submission
 
     out = []
     shared_period = None
@@ -152,7 +153,7 @@ def _unit_code(raw: object, sheet: str) -> str | None:
 
 def read_consolidation_targets(source: WorkbookSource) -> dict[str, indicators.Targets]:
     """The targets of each unit a consolidation output covers (its ``ChiTieu`` sheet)."""
-    from .values import parse_int, parse_money
+    from ..vn.values import parse_int, parse_money
 
     if CHITIEU not in source.sheet_names():
         return {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import fold
+from ..vn.text import fold
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Protocol
 from xml.etree import ElementTree
 
-from .errors import RunError
-from .text import legacy_font_encoding
+from ..errors import RunError
+from ..vn.text import legacy_font_encoding
 
 #: Sheets longer than this are refused: a national register is ~500,000 rows; a sheet
 #: reaching Excel's last row (1,048,576) is a stray cell, not data.

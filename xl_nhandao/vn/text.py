@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = [
@@ -673,6 +674,16 @@ def _word_key(word: str) -> str:
     return word + (tones or "0")
 
 
+_CACHE_CLEARERS: list[Callable[[], None]] = []
+
+
+def register_cache(clear: Callable[[], None]) -> None:
+    """Modules above this one that memoise text-derived keys (header keys, parsed
+    cells) register their ``clear`` here, so :func:`clear_caches` reaches them without
+    this module importing them."""
+    _CACHE_CLEARERS.append(clear)
+
+
 def clear_caches() -> None:
     """Forget every memoised key (benchmarks measure a cold start with this)."""
     _FOLDED.clear()
@@ -681,7 +692,5 @@ def clear_caches() -> None:
     _detect_cache.clear()
     _font_cache.clear()
     _is_syllable_lower.cache_clear()
-    from . import reader, standard  # parse results and header keys are memoised there too
-
-    reader._PARSED.clear()
-    standard._HEADER_KEYS.clear()
+    for clear in _CACHE_CLEARERS:
+        clear()

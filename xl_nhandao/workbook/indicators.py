@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..vn.periods import Period
+from ..vn.text import name_key
 from . import codes
-from .periods import Period
-from .text import name_key
 
 
 @dataclass(frozen=True)

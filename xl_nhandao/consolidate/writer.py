@@ -6,10 +6,15 @@ it can be consolidated again one level up.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import codes, standard
+from ..issues import SEVERITY_LABELS
+from ..vn.values import EXCEL_EPOCH
+from ..workbook import codes, standard
+from ..workbook.indicators import INDICATORS
+from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from .aggregates import (
     CHITIEU_HEADS,
     CHITIEU_NEW,
@@ -23,23 +28,28 @@ from .aggregates import (
     TONGHOP,
     TONGHOP_FIXED,
 )
-from .consolidate import Consolidation, UnitFigures
-from .indicators import INDICATORS
-from .output import write_atomic
-from .values import EXCEL_EPOCH
+
+if TYPE_CHECKING:
+    from .model import UnitFigures
+    from .result import Consolidation
 
 STATUS_VI = {"accepted": "Chấp nhận", "superseded": "Bị thay thế", "rejected": "Từ chối", "missing": "Chưa nộp"}
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 KIND_VI = {"register": "Sổ đăng ký", "aggregate": "Số liệu gửi (không có sổ)", "consolidation": "Sổ tổng hợp"}
 RED = "#C00000"
 CONSTANT_MEMORY_ROWS = 150_000
 
 
-def write_consolidation(result: Consolidation, out: Path) -> None:
-    write_atomic(out, lambda tmp: _write(result, tmp))
+COMMAND = "consolidate"
 
 
-def _write(result: Consolidation, path: Path) -> None:
+def write_consolidation(result: Consolidation, out: Path, force: bool = False) -> None:
+    """Write the output workbook to ``out`` (checked first: see :func:`check_output`)."""
+    check_output(out, force=force, command=COMMAND)
+    when = now()
+    write_atomic(out, lambda tmp: _write(result, tmp, when))
+
+
+def _write(result: Consolidation, path: Path, when: datetime) -> None:
     import xlsxwriter
 
     rows = sum(len(v) for v in result.merged.values())
@@ -48,7 +58,8 @@ def _write(result: Consolidation, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": rows > CONSTANT_MEMORY_ROWS, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"Tổng hợp {result.parent_name or ''} — kỳ {result.period.label}",
-                       "author": "xl-nhandao", "created": _stamp(result.today)})
+                       "author": "xl-nhandao", "created": when})
+    mark_xlsxwriter(wb, COMMAND, when)
     f = _formats(wb)
     unit_rows = _tonghop(wb, f, result)
     _chitieu(wb, f, result)
@@ -63,9 +74,7 @@ def _write(result: Consolidation, path: Path) -> None:
     wb.close()
 
 
-def _stamp(d: date):
-    from datetime import datetime
-
+def _stamp(d: date) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
@@ -257,7 +266,7 @@ def _ledger(wb, f, result: Consolidation) -> None:
         ws.write_string(r, 14, " ".join(notes), f["wrap"])
         r += 1
     for code in result.missing:
-        from . import adminunits
+        from ..vn import adminunits
 
         unit = adminunits.lookup(code, result.scheme)
         ws.write_string(r, 0, code, f["text"])
@@ -385,7 +394,7 @@ def _issues(wb, f, result: Consolidation) -> None:
         for i in s.report.issues:
             ws.write_string(r, 0, s.file, f["text"])
             ws.write_string(r, 1, s.unit_code or "", f["code"])
-            ws.write_string(r, 2, SEVERITY_VI[i.severity], style[i.severity])
+            ws.write_string(r, 2, SEVERITY_LABELS["vi"][i.severity], style[i.severity])
             _write_value(ws, f, r, 3, i.sheet)
             _write_value(ws, f, r, 4, i.row)
             _write_value(ws, f, r, 5, i.column)
@@ -405,7 +414,7 @@ def _info(wb, f, result: Consolidation) -> None:
     ws.write_string(0, 0, "THÔNG TIN ĐƠN VỊ VÀ KỲ TỔNG HỢP", f["title"])
     ws.write_string(1, 0, "Sổ tổng hợp do xl-nhandao lập; có thể tổng hợp tiếp ở cấp trên.", f["subtitle"])
     parent = result.parent
-    from . import adminunits
+    from ..vn import adminunits
 
     province = adminunits.lookup(parent.province_code, result.scheme, "Tỉnh") if parent else None
     values: list[tuple[str, object]] = [

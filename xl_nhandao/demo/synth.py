@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import adminunits, codes, standard
-from .issues import CATALOGUE
-from .periods import Period, campaign_year_of, parse_period
-from .text import fold, name_key
+from ..issues import CATALOGUE
+from ..vn import adminunits
+from ..vn.periods import Period, campaign_year_of, parse_period
+from ..vn.text import fold, name_key
+from ..workbook import codes, standard
 
 __all__ = [
     "MISTAKES",
@@ -724,7 +725,7 @@ def _write_template(unit: UnitData, path: Path) -> None:
 
     from openpyxl.styles import Protection
 
-    from . import generate
+    from ..workbook import blank as generate
 
     wb = generate.build(generate.resolve_unit(unit.commune, unit.scheme), unit.period)
     ws = wb[standard.THONG_TIN.name]
@@ -1095,7 +1096,7 @@ def _q_nfd(wb, sheets, rng, sums) -> list[Injected]:
 def _q_tcvn3(wb, sheets, rng, sums) -> list[Injected]:
     from copy import copy
 
-    from .text import _unicode_to_tcvn3
+    from ..vn.text import _unicode_to_tcvn3
 
     out = []
     sh = sheets[DIA_CHI]

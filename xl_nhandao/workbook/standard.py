@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..vn.text import fold, register_cache
 from . import codes
-from .text import fold
 
 VERSION = "XLND-1"
 
@@ -94,6 +94,7 @@ def _header_key(text: str) -> str:
 
 
 _HEADER_KEYS: dict[str, str] = {}
+register_cache(_HEADER_KEYS.clear)
 
 
 def header_key(text: object) -> str:

@@ -17,17 +17,15 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from .i18n import Lang
-from .issues import Issue
-from .output import check_output, write_atomic
-from .validate import Report
+from ..i18n import Lang
+from ..issues import SEVERITY_LABELS, Issue
+from .output import check_output, save_openpyxl
 
 ISSUES_SHEET = "Loi"
 MARKS_SHEET = "_xlnd_danh_dau"
 AUTHOR = "xl-nhandao"
+COMMAND = "annotate"
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
-_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
-_SEVERITY_EN = {"error": "Error", "warning": "Warning", "info": "Info"}
 
 _FEATURES = [
     # (test on the zip, Vietnamese, English)
@@ -72,18 +70,19 @@ def lost_features(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def annotate_file(src: Path, report: Report, out: Path, lang: Lang = "vi") -> list[str]:
-    """Write the annotated copy of ``src`` to ``out``; return notices about features the
-    copy cannot keep (one line each, in ``lang``)."""
+def annotate_file(src: Path, issues: list[Issue], out: Path, lang: Lang = "vi", force: bool = False) -> list[str]:
+    """Write the annotated copy of ``src`` to ``out`` with ``issues`` (a validation
+    report's findings); return notices about features the copy cannot keep (one line
+    each, in ``lang``)."""
     from openpyxl import load_workbook
 
-    check_output(out, [src])
+    check_output(out, [src], force=force, command=COMMAND)
     lost = lost_features(src)
     wb = load_workbook(src, rich_text=True)
     clear_marks(wb)
-    mark(wb, report.issues, lang)
+    mark(wb, issues, lang)
     wb.calculation.fullCalcOnLoad = True
-    write_atomic(out, lambda tmp: wb.save(tmp))
+    save_openpyxl(wb, out, COMMAND)
     if not lost:
         return []
     names = ", ".join(vi if lang == "vi" else en for vi, en in lost)
@@ -163,7 +162,7 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = wb.create_sheet(ISSUES_SHEET, 0)
-    names = _SEVERITY_VI if lang == "vi" else _SEVERITY_EN
+    names = SEVERITY_LABELS[lang]
     if lang == "vi":
         headers = ["Mức độ", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa", "Mã lỗi"]
     else:
@@ -203,12 +202,12 @@ def _quote(sheet: str) -> str:
     return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) else "'" + sheet.replace("'", "''") + "'"
 
 
-def clear_file(src: Path, out: Path) -> int:
+def clear_file(src: Path, out: Path, force: bool = False) -> int:
     """Write a copy of ``src`` without earlier marks (the ribbon's "Xóa đánh dấu")."""
     from openpyxl import load_workbook
 
-    check_output(out, [src])
+    check_output(out, [src], force=force, command="clear-marks")
     wb = load_workbook(src, rich_text=True)
     n = clear_marks(wb)
-    write_atomic(out, lambda tmp: wb.save(tmp))
+    save_openpyxl(wb, out, "clear-marks")
     return n

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import adminunits, codes, indicators, standard
-from .issues import Issue, add_issue, count
-from .periods import Period, parse_period
-from .reader import InfoRead, Reader, Record, TableRead, WorkbookRead
-from .source import FileWorkbook, WorkbookSource
-from .text import fold
-from .values import cccd_birth
+from ..issues import Issue, add_issue, count
+from ..vn import adminunits
+from ..vn.periods import Period, parse_period
+from ..vn.text import fold
+from ..vn.values import cccd_birth
+from ..workbook import codes, indicators, standard
+from ..workbook.reader import InfoRead, Reader, Record, TableRead, WorkbookRead
+from ..workbook.source import FileWorkbook, WorkbookSource
 
 SHEET_ORDER = {s.name: i for i, s in enumerate(standard.SHEETS)}
 _SCHEME_DEFAULT = "2025"
@@ -86,6 +87,14 @@ class Report:
             "counts": self.counts,
             "issues": [i.as_json(lang) for i in self.issues],  # type: ignore[arg-type]
         }
+
+    def to_frame(self, lang: str = "vi"):  # -> pandas.DataFrame
+        """The issues as a pandas DataFrame, one row per issue, the columns of ``--json``
+        (pandas is imported here, not before)."""
+        import pandas as pd
+
+        columns = ["code", "severity", "sheet", "row", "column", "cell", "value", "message", "hint"]
+        return pd.DataFrame([i.as_json(lang) for i in self.issues], columns=columns)  # type: ignore[arg-type]
 
 
 def validate_file(path: str | Path, today: date | None = None) -> Report:

@@ -19,13 +19,11 @@ from datetime import date, datetime
 from itertools import pairwise
 from operator import itemgetter
 
-from . import adminunits, codes, standard
-from .errors import RunError
-from .issues import Issue, add_issue
-from .source import SheetData, WorkbookSource
-from .standard import Field, InfoSheet, TableSheet, header_key
-from .text import fix_text, fold, name_key
-from .values import (
+from ..errors import RunError
+from ..issues import Issue, add_issue
+from ..vn import adminunits
+from ..vn.text import fix_text, fold, name_key, register_cache
+from ..vn.values import (
     display,
     is_blank,
     parse_cccd,
@@ -37,6 +35,9 @@ from .values import (
     parse_year,
     parse_yesno,
 )
+from . import codes, standard
+from .source import SheetData, WorkbookSource
+from .standard import Field, InfoSheet, TableSheet, header_key
 
 HEADER_SCAN_ROWS = 40
 MIN_YEAR = 1900
@@ -51,6 +52,7 @@ _TRUE_WORDS = codes.YES | {"dat"}
 _FLAG_WORDS = codes.YES | codes.NO | {"dat", "khong dat"}
 #: Parse results by column context, shared across the workbooks of a run.
 _PARSED: dict[tuple[object, ...], dict[object, tuple[object, str | None, dict[str, object] | None]]] = {}
+register_cache(_PARSED.clear)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
 _PAREN = re.compile(r"\([^)]*\)")

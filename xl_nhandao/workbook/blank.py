@@ -10,13 +10,14 @@ input cell carries a Vietnamese input message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from . import adminunits, codes, indicators, standard
-from .errors import RunError
-from .output import check_output, write_atomic
-from .periods import Period, current_year_period, parse_period
+from ..errors import RunError
+from ..vn import adminunits
+from ..vn.periods import Period, campaign_year_of, parse_period
+from . import codes, indicators, standard
+from .output import check_output, save_openpyxl
 from .standard import Field, TableSheet
 
 TITLE_ROW = 1
@@ -29,6 +30,7 @@ RED = "C00000"
 HEADER_FILL = "F2DCDB"
 #: Fixed document dates keep the committed blank workbooks byte-stable.
 FIXED_TIME = datetime(2025, 7, 1)
+COMMAND = "new-workbook"
 
 _LIST_NAMES = {
     "doi_tuong": "DM_DoiTuong",
@@ -86,11 +88,39 @@ def resolve_unit(code: str, scheme: str = "2025") -> UnitSpec:
     )
 
 
-def new_workbook(out: Path, unit: UnitSpec | None = None, period: Period | None = None) -> None:
+@dataclass(frozen=True)
+class NewWorkbook:
+    """What ``new-workbook`` made: the file, its unit (None: the generic blank workbook)
+    and its period, and whether the period was chosen by default (the command says so)."""
+
+    path: Path
+    unit: UnitSpec | None
+    period: Period | None
+    period_defaulted: bool = False
+
+
+def create(out: Path, unit_code: str | None = None, scheme: str = "2025", period_label: str | None = None,
+           force: bool = False, today: date | None = None) -> NewWorkbook:
+    """Resolve the unit and period of ``new-workbook`` and write the workbook."""
+    if scheme not in ("2025", "2004"):
+        raise RunError("bad-argument", detail=f"--scheme {scheme} (2025 | 2004)", command="new-workbook")
+    check_output(out, force=force, command=COMMAND)
+    spec = resolve_unit(unit_code, scheme) if unit_code else None
+    period = None
+    if period_label is not None:
+        period = parse_period(period_label)
+        if period is None:
+            raise RunError("period-invalid", value=period_label)
+    elif spec is not None:
+        period = default_period(today)
+    new_workbook(out, spec, period, force=force)
+    return NewWorkbook(out, spec, period, period_defaulted=period_label is None and period is not None)
+
+
+def new_workbook(out: Path, unit: UnitSpec | None = None, period: Period | None = None, force: bool = False) -> None:
     """Write the blank standard workbook for ``unit`` (or the generic one) to ``out``."""
-    check_output(out)
-    wb = build(unit, period)
-    write_atomic(out, lambda tmp: wb.save(tmp))
+    check_output(out, force=force, command=COMMAND)
+    save_openpyxl(build(unit, period), out, COMMAND, FIXED_TIME)
 
 
 def build(unit: UnitSpec | None = None, period: Period | None = None):  # -> openpyxl.Workbook
@@ -384,12 +414,16 @@ def _build_guide(wb) -> None:
     _protect(ws)
 
 
-def default_period(label: str | None) -> Period:
-    if label is None:
-        return current_year_period()
-    period = parse_period(label)
-    if period is None:
-        raise RunError("period-invalid", value=label)
+def default_period(today: date | None = None) -> Period:
+    """The period a new unit workbook is for: the current campaign year, except between
+    25/11 and the annual report's deadline (30/11), when clerks are still preparing the
+    report of the year just ended."""
+    today = today or date.today()
+    year = campaign_year_of(today)
+    if (today.month, today.day) >= (11, 25) and today <= date(today.year, 11, 30):
+        year = today.year
+    period = parse_period(str(year))
+    assert period is not None
     return period
 
 

@@ -1,6 +1,6 @@
 """Vietnamese administrative units (2025 and 2004 schemes) and the 2004 → 2025 mapping.
 
-The data lives in ``xl_nhandao/data/adminunits.json``, generated from the
+The data lives in ``xl_nhandao/vn/data/adminunits.json``, generated from the
 ``vietnamadminunits`` package by ``scripts/build_adminunits.py`` (see
 ``docs/adminunits.md``).  It is read lazily, once, on the first call that needs
 it; importing this module does not touch it.
@@ -82,7 +82,7 @@ class AdminUnit:
 def _raw() -> dict[str, Any]:
     from importlib import resources
 
-    payload = resources.files("xl_nhandao").joinpath("data", "adminunits.json").read_bytes()
+    payload = resources.files("xl_nhandao.vn").joinpath("data", "adminunits.json").read_bytes()
     return json.loads(payload)
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import adminunits
-from .consolidate import Consolidation
-from .validate import Report
+from ..consolidate import Consolidation
+from ..validate.rules import Report
+from ..vn import adminunits
 
 PROVINCE = "56"  # Khánh Hòa (2025 scheme): coast, mountains, Raglai and Chăm communes
 PERIOD = "2025"  # a campaign year that has ended: every date is in the past
@@ -92,11 +92,11 @@ def build_submissions(folder: Path, seed: int = 2025) -> tuple[list[str], list[s
 
 
 def run_demo(folder: Path, today: date | None = None) -> DemoResult:
-    from .annotate import annotate_file
-    from .consolidate import collect_inputs, consolidate
-    from .consolidate_output import write_consolidation
-    from .errors import RunError
-    from .validate import validate_file
+    from ..consolidate.merge import collect_inputs, consolidate
+    from ..consolidate.writer import write_consolidation
+    from ..errors import RunError
+    from ..validate.rules import validate_file
+    from ..workbook.annotate import annotate_file
 
     today = today or date.today()
     folder = Path(folder)
@@ -120,7 +120,7 @@ def run_demo(folder: Path, today: date | None = None) -> DemoResult:
         res.reports.append((name, report))
         if not report.valid:
             out = checked / f"{path.stem}-danh-dau.xlsx"
-            annotate_file(path, report, out)
+            annotate_file(path, report.issues, out)
             res.annotated.append(out)
     res.result = consolidate([subs_dir], PERIOD, str(res.expect_file), PROVINCE, today)
     write_consolidation(res.result, res.output)
