@@ -45,6 +45,8 @@ class Consolidation:
     today: date
     #: 2004 scheme, province level: each district's figures from its communes' rows.
     districts: dict[str, UnitFigures] = field(default_factory=dict)
+    #: Who prepared the consolidation (ThongTin's "Người lập"); None: the tool itself.
+    preparer: str | None = None
 
     @property
     def rows(self) -> dict[str, int]:

@@ -429,7 +429,7 @@ def _info(wb, f, result: Consolidation) -> None:
         ("Từ ngày", result.period.start),
         ("Đến ngày", result.period.end),
         ("Ngày lập báo cáo", result.today),
-        ("Người lập", "xl-nhandao (tổng hợp tự động)"),
+        ("Người lập", result.preparer or "xl-nhandao (tổng hợp tự động)"),
         ("Số người đứng đầu", result.targets.heads),
         ("Chỉ tiêu địa chỉ mới", result.targets.new_addresses),
         ("Chỉ tiêu giá trị vận động (đồng)", result.targets.value),
