@@ -424,6 +424,8 @@ def _rhyme_ok(onset: str, rhyme: str, tone: int) -> bool:
         return first in "ieê"
     if onset == "c":  # and c + glide is written qu: quà, quý, quân, quyết
         return first not in "ieêy" and rhyme[:2] not in _GLIDE_STARTS
+    if onset == "qu":  # the u of qu is the glide: no second one (quuy, quoa)
+        return first not in "ouư"
     if onset == "ng":
         return first not in "ieê"
     if onset == "g":  # "gi" before i is written g + i (gì, gìn)
@@ -453,9 +455,38 @@ def _is_syllable_lower(word: str) -> bool:
         rhyme = bare[k:]
         if _rhyme_fits(onset, rhyme, tone, tone_at - k):
             return True
+        # old placement after qu, on the u: qúy, qùy (quý, quỳ)
+        if onset == "qu" and rhyme == "y" and tone_at == 1:
+            return True
         # "gi" + a rhyme starting with i drops that i: giếng, giữ
         if onset == "gi" and _rhyme_fits(onset, "i" + rhyme, tone, tone_at - k + 1):
             return True
+    return False
+
+
+@lru_cache(maxsize=16384)
+def _is_loose_lower(word: str) -> bool:
+    """A syllable, or one once its tone mark is moved to another vowel (buì, nuí)."""
+    if _is_syllable_lower(word):
+        return True
+    tone = 0
+    letters = []
+    for char in word:
+        split = _VN_SPLIT.get(char)
+        if split is None:
+            return False
+        if split[1]:
+            if tone:
+                return False
+            tone = split[1]
+        letters.append(split[0])
+    if not tone:
+        return False
+    for i, letter in enumerate(letters):
+        if letter in _VOWELS:
+            moved = "".join(letters[:i]) + _tone(letter, tone) + "".join(letters[i + 1 :])
+            if _is_syllable_lower(moved):
+                return True
     return False
 
 
@@ -489,24 +520,258 @@ _CP1252_EXTRA = bytes(range(0x80, 0xA0)).decode("cp1252", "ignore")
 _UNICODE_ONLY_RE = re.compile("[^\x00-\xff" + re.escape(_CP1252_EXTRA) + "]")
 _TOKEN_RE = re.compile("[A-Za-z\xa1-\xff]+")
 
+# TCVN3 codes by case: the seven toneless capitals (Ă Â Ê Ô Ơ Ư Đ), and the
+# others, lower-case letters, which a word in capitals uses too (TCVN3 has no
+# toned capitals: "NGUYÔN" is how NGUYỄN is typed in a .VnTimeH font)
+_TCVN3_UPPER = frozenset(chr(code) for code in _TCVN3_CAPITALS.values())
+_TCVN3_LOWER = frozenset(chr(code) for code in _TCVN3_DECODE) - _TCVN3_UPPER
 
-def _rate(words: list[str]) -> tuple[int, tuple[int, int]]:
-    """Rate one reading of the words: (valid syllables, rank).
+# abbreviations in capitals that hold a Đ: BCĐ, QĐ, HĐND, ĐVHC
+_ABBREVIATION_RE = re.compile("[BCDĐGHKLMNPQRSTVX]{2,8}")
 
-    The rank is (valid syllables - non-Vietnamese characters left, - words in
-    mixed case such as "HOẽ" or "ệU"); its second part only separates
-    otherwise equal readings.
+# TCVN3 codes that are symbols in Unicode text, and those of them that stand
+# before a word ("µm", "©ACME", "¬p") or after one ("ACME®", "m²") there, or
+# inside one ("l·l", "a×b")
+_TCVN3_SYMBOLS = frozenset("¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾×÷")
+_SYMBOLS_BEFORE = frozenset("µ©«§¶¬±×÷£¥¢¤¡")
+_SYMBOLS_AFTER = frozenset("®»¹²³°º")
+_SYMBOLS_INSIDE = frozenset("·×÷")
+# VNI marks that no European spelling puts after a vowel (so "Mloâ" is VNI)
+_VNI_FOREIGN_MARKS = frozenset("âêåäøõÂÊÅÄØÕ")
+
+# natural log of the share of each tone in Vietnamese text (ngang ~33 %,
+# sắc ~19 %, huyền ~20 %, hỏi ~9 %, ngã ~5 %, nặng ~14 %), relative to ngang:
+# the last tie-break between the TCVN3 and the VNI reading (ö: ư or ử?)
+_TONE_PRIOR = (0.0, -0.55, -0.5, -1.3, -1.9, -0.85)
+
+
+def _tcvn3_case(token: str) -> str:
+    """The case of a TCVN3 word's letters that have one: "U" for an ASCII
+    capital or a TCVN3 capital, "L" for an ASCII lower-case letter."""
+    return "".join(
+        "U" if c in _TCVN3_UPPER or "A" <= c <= "Z" else "L"
+        for c in token
+        if c in _TCVN3_UPPER or c.isascii()
+    )
+
+
+def _case_fits(case: str) -> bool:
+    """Lower case, capitals, or one capital first."""
+    return "U" not in case or "L" not in case or (case[0] == "U" and "U" not in case[1:])
+
+
+def _vni_case_fits(token: str, word: str) -> bool:
+    """VNI writes a capital's mark in capitals too (AÙ for Á, never Aù), and
+    the converted word is in lower case, capitals, or has one capital first."""
+    for m in _VNI_RE.finditer(token):
+        code = m.group()
+        if len(code) == 2 and code[0].isupper() != code[1].isupper():
+            return False
+    rest = word[1:]
+    return word.islower() or word.isupper() or (word[0].isupper() and rest == rest.lower())
+
+
+# Latin-1 letters of Vietnamese in Unicode, and Latin-1 letters that TCVN3 does
+# not use (a TCVN3 cell has none: "THÍNH" is Unicode)
+_LATIN1_VIETNAMESE = frozenset(c for c in map(chr, range(0xC0, 0x100)) if c.lower() in _VN_SPLIT)
+_NOT_TCVN3 = frozenset(c for c in map(chr, range(0xC0, 0x100)) if c.isalpha()) - frozenset(
+    chr(code) for code in _TCVN3_DECODE)
+
+
+def _unicode_case(token: str) -> bool:
+    """Lower case, capitals, or one capital first (not "tÕ", "NguyÔn")."""
+    rest = token[1:]
+    return token.islower() or token.isupper() or (token[0].isupper() and rest == rest.lower())
+
+
+def _unicode_like(token: str) -> bool:
+    """Letters of Vietnamese only, in lower case, capitals or with one capital
+    first: a word that could be Unicode ("KÔN", "Drô") even if no syllable."""
+    return all(c.isascii() or c in _LATIN1_VIETNAMESE for c in token) and _unicode_case(token)
+
+
+def _rhyme_shaped(token: str) -> bool:
+    """Whether *token* after its first consonants, tones aside, is a Vietnamese
+    rhyme ("Kôn", "Drô"; not "Voõ", "Thêi", "Quaùch")."""
+    bare = "".join(split[0] for split in map(_VN_SPLIT.get, token.lower()) if split is not None)
+    if bare[:2] in ("qu", "gi") and len(bare) > 2:
+        bare = bare[2:]
+    return bare.lstrip(_CONSONANTS) in _RHYMES
+
+
+def _strong(token: str, name: str) -> bool:
+    """Whether a word that reads as Vietnamese in encoding *name* is good evidence
+    on its own.  Not when it could be a Unicode word: Vietnamese letters in a
+    Unicode case, after its consonants a Vietnamese rhyme ("Kôn", "Caù") or,
+    in TCVN3, in capitals ("YÔNG");
+    nor a short word (two characters, one ASCII) that could be foreign ("Où",
+    "Hå") or a symbol ("µm"), but a TCVN3 one with a symbol where Unicode text
+    has none is ("Hµ", "Lª")."""
+    if len(token) <= 2 and any(c.isascii() for c in token):
+        if name == "vni":
+            return False
+        first, last = token
+        if first in _TCVN3_SYMBOLS:
+            return first not in _SYMBOLS_BEFORE
+        return last in _TCVN3_SYMBOLS and last not in _SYMBOLS_AFTER
+    if not _unicode_like(token):
+        return True
+    # a TCVN3 word in capitals that looks like Unicode may be a minority name
+    # in capitals ("YÔNG"); a lower-case one must be rhyme-shaped too
+    return not (name == "tcvn3" and token.isupper()) and not _rhyme_shaped(token)
+
+
+def _out_of_place(token: str, name: str) -> bool:
+    """Whether *token* holds a legacy code that Unicode text does not have there:
+    a TCVN3 symbol inside a word or at an end where none stands ("Ks¬r", "Niª"),
+    a VNI circumflex or horn mark after a vowel ("Mloâ")."""
+    if name == "vni":
+        return any(len(m.group()) == 2 and m.group()[1] in _VNI_FOREIGN_MARKS
+                   for m in _VNI_RE.finditer(token))
+    last = len(token) - 1
+    for i, c in enumerate(token):
+        if c in _TCVN3_SYMBOLS and c not in _SYMBOLS_INSIDE:
+            if (i == 0 and c in _SYMBOLS_BEFORE) or (i == last and c in _SYMBOLS_AFTER):
+                continue
+            return True
+    return False
+
+
+class _Reading:
+    """The evidence for reading a cell's words as legacy text in one encoding."""
+
+    __slots__ = ("against", "known", "lettered", "medium", "mixed", "prior", "strong", "swaps", "weak")
+
+    def __init__(self) -> None:
+        self.strong = self.medium = self.weak = self.against = self.known = self.mixed = 0
+        self.swaps = self.lettered = 0
+        self.prior = 0.0
+
+    @property
+    def score(self) -> int:
+        """Points for the reading, 0 when there is not enough evidence."""
+        if not self.strong and self.medium < 2:
+            return 0
+        return 6 * self.strong + 3 * self.medium + 2 * self.weak - self.against
+
+    def key(self) -> tuple[int, int, int, float]:
+        """Orders two readings: score, then words in the case of the cell, then
+        words that are known syllables, then the tone prior."""
+        return (self.score, -self.mixed, self.known, self.prior)
+
+
+def _reading(tokens: list[str], plain: list[bool], name: str, context: bool,
+             lower_cell: bool) -> _Reading:
+    """Evidence for reading the words *tokens* as legacy text in encoding *name*.
+
+    Points for it: 6 for each word that is no Vietnamese syllable as it stands
+    (*plain* False) and becomes one, 2 only when that word could be Unicode,
+    foreign or a symbol ("KÔN", "µm", "Où"; see :func:`_strong`), unless it is
+    two letters, *context* says the cell is Vietnamese (its ASCII words are
+    syllables: "Hå An") and the reading changes no word that is Vietnamese
+    already (one odd word does not convert "Hå Lê Thu", nor "10 µm"); a capital abbreviation with Đ (BC§ → BCĐ)
+    counts as a syllable.  3 for a word that
+    becomes Vietnamese letters but no syllable (a minority name: "Ks¬r" →
+    Ksơr) when it holds a legacy code out of place for Unicode.  A reading
+    needs a 6-point word or two 3-point ones.  Points against: 1 for each word
+    the reading changes that was Vietnamese already (a syllable, or one with
+    its tone on the wrong vowel: "Buì"), 4 if it is no syllable after; 2 for
+    each other word it changes without making it Vietnamese; 2 in TCVN3 for
+    each word with a Latin-1 letter that TCVN3 does not use ("THÍNH").
     """
-    valid = foreign = mixed = 0
-    for word in words:
-        lower = word.lower()
-        if _is_syllable_lower(lower):
-            valid += 1
-            if word != lower and word != word.upper() and word[1:] != lower[1:]:
-                mixed += 1
+    r = _Reading()
+    for token, ok in zip(tokens, plain):
+        if name == "tcvn3" and any(c in _NOT_TCVN3 for c in token):
+            r.against += 2  # stays foreign in this reading
+        if name == "vni":
+            word = vni_to_unicode(token)
+            if word == token:
+                continue
+            fits = _vni_case_fits(token, word)
         else:
-            foreign += sum(1 for c in lower if c > "\x7f" and c not in _VN_SPLIT)
-    return valid, (valid - foreign, -mixed)
+            word = token.translate(_TCVN3_DECODE)
+            if word == token:
+                continue
+            fits = _case_fits(_tcvn3_case(token))
+        abbreviation = False
+        lower = word.lower()
+        valid = fits and (
+            _is_syllable_lower(lower)
+            or (abbreviation := "Đ" in word and _ABBREVIATION_RE.fullmatch(word) is not None)
+        )
+        if ok:
+            r.against += 1 if valid else 4
+            r.swaps += 1
+        elif valid:
+            if abbreviation or _strong(token, name):
+                r.strong += 1
+            else:
+                r.weak += 1
+                if len(token) <= 2 and not any(c in _TCVN3_SYMBOLS for c in token):
+                    r.lettered += 1
+        elif fits and all(c.isascii() or c in _VN_SPLIT for c in lower) and _out_of_place(token, name):
+            r.medium += 1
+        else:
+            r.against += 2
+        if valid:
+            r.known += lower in _known_syllables()
+            r.prior += sum(_TONE_PRIOR[_VN_SPLIT[c][1]] for c in lower if c in _VN_SPLIT)
+            if name == "vni" and lower_cell and len(word) > 1 and word.isupper():
+                r.mixed += 1  # "LƯ" in "Cao Kim LƯ": the TCVN3 "Lệ" fits better
+    if context and not r.swaps:  # "Hå An"; but not "Hå Lê Thu", nor "10 µm"
+        r.strong += r.lettered
+        r.weak -= r.lettered
+    return r
+
+
+_KNOWN: set[str] = set()
+
+
+def _known_syllables() -> set[str]:
+    """Syllables of the names of Vietnam's administrative units (lower case)."""
+    if not _KNOWN:
+        from pathlib import Path
+
+        raw = (Path(__file__).parent / "data" / "adminunits.json").read_text(encoding="utf-8")
+        _KNOWN.update(w for w in re.findall(r"[^\W\d_]+", nfc(raw).lower()) if _is_syllable_lower(w))
+    return _KNOWN
+
+
+def _tcvn3_detected(s: str) -> str:
+    """Convert TCVN3 text whose font is not known.
+
+    A word typed in capitals (at least two, no ASCII lower-case letter, and a
+    lower-case code: "NGUYÔN", "THUû") was shown by a ``.Vn...H`` font and is
+    upper-cased.  When the cell has no ASCII lower-case letter at all and such
+    a word or a syllable in capitals ("V¡N"; an abbreviation such as "KL" does
+    not count), so are its other words with a capital ("Hµ" in "NGUYÔN THÞ Hµ",
+    "§ç" in "§ç V¡N AN"; but "Sè" in "Sè 24 -KL/BC§" stays "Số").
+    """
+    out = s.translate(_TCVN3_DECODE)
+    capitals: list[tuple[int, int, bool]] = []
+    any_lower = typed_upper = in_capitals = False
+    for m in _TOKEN_RE.finditer(s):
+        token = m.group()
+        case = _tcvn3_case(token)
+        if "L" in case:
+            any_lower = True
+        elif "U" in case:
+            upper = case.count("U") >= 2 and any(c in _TCVN3_LOWER for c in token)
+            typed_upper = typed_upper or upper
+            capitals.append((m.start(), m.end(), upper))
+            # a syllable in capitals ("V¡N", "T¦¥I"; not an abbreviation: "KL")
+            in_capitals = in_capitals or (
+                len(case) >= 2 and _is_syllable_lower(out[m.start() : m.end()].lower()))
+    if typed_upper or (in_capitals and not any_lower):
+        pieces = []
+        done = 0
+        for start, end, upper in capitals:
+            if upper or not any_lower:
+                pieces += (out[done:start], out[start:end].upper())
+                done = end
+        pieces.append(out[done:])
+        out = "".join(pieces)
+    return nfc(out)
 
 
 _detect_cache: dict[str, tuple[str, str | None]] = {}
@@ -526,22 +791,29 @@ def _detect_uncached(s: str) -> tuple[str, str | None]:
     # ASCII words read the same in every encoding, and a lone character such
     # as "×" or "½" is no evidence: only longer words with other characters
     # tell the readings apart.
-    tokens = [t for t in _TOKEN_RE.findall(s) if len(t) > 1 and not t.isascii()]
+    # (a word repeated is no more evidence than once)
+    tokens = list(dict.fromkeys(t for t in _TOKEN_RE.findall(s) if len(t) > 1 and not t.isascii()))
     if not tokens:
         return s, None
-    valid, best_rank = _rate(tokens)
-    if valid == len(tokens):  # already all Vietnamese: nothing can do better
+    # Vietnamese as it stands, tone placement aside: genuine Unicode
+    plain = [_is_loose_lower(t.lower()) and _unicode_case(t) for t in tokens]
+    if all(plain):
         return s, None
+    # ASCII words that are Vietnamese syllables ("Hå An") make short words
+    # good evidence; other ASCII words ("10 µm thick", "là où il est") do not
+    words = [w for w in _TOKEN_RE.findall(s) if w.isascii()]
+    context = bool(words) and all(_is_syllable_lower(w.lower()) for w in words)
+    lower_cell = any(not w.isupper() for w in words)
     best = None
-    for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
-        v, rank = _rate([convert(t) for t in tokens])
-        # a conversion has to make more words Vietnamese, not just fewer odd
-        # characters; on a full tie the earlier reading (original, TCVN3) wins
-        if v > valid and rank > best_rank:
-            best, best_rank = name, rank
+    best_key: tuple[int, int, int, float] = (0, 0, 0, 0.0)
+    for name in ("tcvn3", "vni"):
+        key = _reading(tokens, plain, name, context, lower_cell).key()
+        # on a full tie TCVN3, the more common of the two, wins
+        if key[0] > 0 and (best is None or key > best_key):
+            best, best_key = name, key
     if best is None:
         return s, None
-    out = tcvn3_to_unicode(s) if best == "tcvn3" else vni_to_unicode(s)
+    out = _tcvn3_detected(s) if best == "tcvn3" else vni_to_unicode(s)
     return (out, best) if out != s else (s, None)
 
 
@@ -692,5 +964,6 @@ def clear_caches() -> None:
     _detect_cache.clear()
     _font_cache.clear()
     _is_syllable_lower.cache_clear()
+    _is_loose_lower.cache_clear()
     for clear in _CACHE_CLEARERS:
         clear()
