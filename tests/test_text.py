@@ -441,6 +441,81 @@ def test_fix_text_vni_names(name, upper):
         assert result in ((name, "vni"), (legacy, None))
 
 
+# Defects of content detection (no font known), one test each.
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lê Buì", "Tô Nuí", "LÊ BUÌ", "Tô Hoaì", "Lê Tuí", "Hoà", "Hòa", "Thuỷ", "Lê Caò"],
+)
+def test_fix_text_keeps_unicode_with_a_tone_on_the_wrong_vowel(text):
+    # valid Vietnamese but for tone placement: Unicode, never converted
+    # (was "Lờ Buỡ", "Tụ Nuớ")
+    assert fix_text(text) == (text, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10 µm", "© 2024 ACME®", "Où … côté", "Où est le côté ?", "là où il est", "Müller Straße",
+     "Ksơr", "H'Hen Niê", "så gå", "Ñu", "THÍNH YÔNG", "«Hello»", "m² ±5"],
+)  # fmt: skip
+def test_fix_text_keeps_foreign_unicode(text):
+    assert fix_text(text) == (text, None)
+
+
+@pytest.mark.parametrize("text", ["10 µm Lê Thu Hà", "Lê Tú µm", "Hå Lê Thu"])
+def test_fix_text_one_odd_word_does_not_convert_the_cell(text):
+    assert fix_text(text) == (text, None)
+
+
+def test_qu_with_the_old_tone_placement_is_a_syllable():
+    assert is_vietnamese_syllable("Qúy") and is_vietnamese_syllable("qùy")
+    assert not is_vietnamese_syllable("quùy")  # qu + a second glide
+    assert fix_text("Ñoaøn Quùy") == ("Đoàn Qúy", "vni")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"),
+    [("Löu: VT", "Lưu: VT"), ("chöa", "chưa"), ("Höng", "Hưng")],
+)
+def test_fix_text_vni_horn_letters_win_a_tie_with_tcvn3(legacy, expected):
+    # VNI ö (ư) against TCVN3 ử: the level tone is the more frequent
+    assert fix_text(legacy) == (expected, "vni")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"),
+    [("Sè 24 -KL/BC§", "Số 24 -KL/BCĐ"), ("Sè 123/Q§-UBND", "Số 123/QĐ-UBND")],
+)
+def test_fix_text_tcvn3_abbreviations_with_d_are_evidence(legacy, expected):
+    assert fix_text(legacy) == (expected, "tcvn3")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"),
+    [
+        ("NGUYÔN V¡N AN", "NGUYỄN VĂN AN"),
+        ("NGUYÔN THÞ Hµ", "NGUYỄN THỊ HÀ"),
+        ("§ç V¡N AN", "ĐỖ VĂN AN"),
+        ("Hä tªn: NGUYÔN V¡N AN", "Họ tên: NGUYỄN VĂN AN"),
+        ("Cao Kim LÖ", "Cao Kim Lệ"),  # not the VNI "LƯ"
+    ],
+)
+def test_fix_text_tcvn3_in_capitals_without_font(legacy, expected):
+    assert fix_text(legacy) == (expected, "tcvn3")
+    # with the font the conversion is letter by letter, as Unikey's
+    assert fix_text(legacy, ".VnTime") == (tcvn3_to_unicode(legacy), "tcvn3")
+
+
+def test_fix_text_tcvn3_capitals_are_not_read_as_vni():
+    assert fix_text("MAI THUû MõNG") == ("MAI THUỶ MỪNG", "tcvn3")
+
+
+def test_fix_text_minority_names_in_tcvn3():
+    # no syllables, but two words with TCVN3 symbols where Unicode has none
+    assert fix_text("Y Juª Ks¬r") == ("Y Juê Ksơr", "tcvn3")
+
+
 # --------------------------------------------------------------------------- syllables
 
 
