@@ -13,9 +13,11 @@ turns whatever a text cell holds into NFC Unicode:
     letter as a capital;
   - VNI Windows (``VNI-Times`` ...): a base letter followed by a mark byte.
 
-The encoding is taken from the cell's font when it names a legacy font, and is
-otherwise guessed from the content by counting valid Vietnamese syllables
-(:func:`is_vietnamese_syllable`).
+The encoding is taken from the cell's font when it names a legacy font (the
+conversion is then letter by letter, as Unikey's converter), and is otherwise
+guessed from the content word by word (:func:`is_vietnamese_syllable`): text that
+is Vietnamese as it stands, even with a tone on the wrong vowel, or that could be
+foreign or symbols, is Unicode and never changed.
 
 Matching helpers: :func:`strip_diacritics`, :func:`fold` (headers, labels,
 codes) and :func:`name_key` (people's names, tone placement insensitive).
@@ -826,10 +828,12 @@ def fix_text(s: str, font: str | None = None) -> tuple[str, str | None]:
       the Windows-1252 punctuation) is Unicode: returned in NFC;
     * with a legacy *font* (see :func:`legacy_font_encoding`) the text is
       converted from that encoding;
-    * otherwise the original, its TCVN3 and its VNI readings are scored by
-      valid Vietnamese syllables and leftover foreign characters; a conversion
-      is used only when it is strictly better (so genuine text such as
-      ``"Lê Tú"`` is never converted).
+    * otherwise the words are weighed: a TCVN3 or VNI reading is used only
+      when a word that is no Vietnamese as it stands becomes a syllable in it
+      and could not be Unicode, foreign or a symbol, and the evidence
+      outweighs the Vietnamese words it would change (so ``"Lê Tú"``,
+      ``"Lê Buì"``, ``"10 µm"`` or ``"Où … côté"`` are never converted);
+      TCVN3 typed in capitals comes out in capitals (``"NGUYÔN"`` → NGUYỄN).
 
     The encoding returned is ``"tcvn3"``, ``"tcvn3h"`` or ``"vni"`` when the
     text was converted, else ``None``.
