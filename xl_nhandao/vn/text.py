@@ -716,7 +716,7 @@ def _reading(tokens: list[str], plain: list[bool], name: str, context: bool,
         else:
             r.against += 2
         if valid:
-            r.known += lower in _known_syllables()
+            r.known += _word_key(lower) in _known_syllables()
             r.prior += sum(_TONE_PRIOR[_VN_SPLIT[c][1]] for c in lower if c in _VN_SPLIT)
             if name == "vni" and lower_cell and len(word) > 1 and word.isupper():
                 r.mixed += 1  # "LƯ" in "Cao Kim LƯ": the TCVN3 "Lệ" fits better
@@ -730,12 +730,13 @@ _KNOWN: set[str] = set()
 
 
 def _known_syllables() -> set[str]:
-    """Syllables of the names of Vietnam's administrative units (lower case)."""
+    """Syllables of the names of Vietnam's administrative units, as tone-placement
+    insensitive keys (:func:`_word_key`: "thuỷ" and "thủy" are the same syllable)."""
     if not _KNOWN:
         from pathlib import Path
 
         raw = (Path(__file__).parent / "data" / "adminunits.json").read_text(encoding="utf-8")
-        _KNOWN.update(w for w in re.findall(r"[^\W\d_]+", nfc(raw).lower()) if _is_syllable_lower(w))
+        _KNOWN.update(_word_key(w) for w in re.findall(r"[^\W\d_]+", nfc(raw).lower()) if _is_syllable_lower(w))
     return _KNOWN
 
 
