@@ -88,7 +88,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "no-submissions": (
         "Không có bản nộp nào dùng được để tổng hợp trong {count} tệp; ví dụ: {example}",
-        "None of the {count} files is a usable submission; for example: {example_en}",
+        "No usable submission among the {count} {count:file|files} read; for example: {example_en}",
     ),
     "no-inputs": (
         "Không tìm thấy tệp .xlsx nào trong: {paths}.",
