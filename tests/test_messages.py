@@ -118,3 +118,11 @@ def test_invalid_cccd_on_the_command_line(tmp_path: Path, capsys: pytest.Capture
     path = write(book, tmp_path / "cccd-thieu-so.xlsx")
     assert main(["validate", str(path)]) == 1
     assert "Số CCCD “99912345678” không hợp lệ: 11 chữ số, thiếu 1." in capsys.readouterr().out
+
+
+def test_consolidation_reasons_count_in_english() -> None:
+    from xl_nhandao.consolidate.model import Reason
+
+    assert Reason("covered-twice", {"count": 1, "units": "22333"}).text("en") == (
+        "1 row of unit(s) 22333 is already in their own submission; not counted again.")
+    assert Reason("covered-twice", {"count": 1200, "units": "22333"}).text("vi").startswith("1.200 dòng của đơn vị")
