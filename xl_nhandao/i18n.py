@@ -60,6 +60,8 @@ class Phrase:
 
 def fmt_param(v: object, lang: Lang, plain: bool = False) -> str:
     """A parameter as a message shows it; ``plain`` numbers get no thousands separator."""
+    if v.__class__ is str:  # most parameters: shown as they are
+        return v  # type: ignore[return-value]
     if isinstance(v, bool):
         return ("Có" if v else "Không") if lang == "vi" else ("yes" if v else "no")
     if isinstance(v, int) and plain:
@@ -76,8 +78,8 @@ def fmt_param(v: object, lang: Lang, plain: bool = False) -> str:
 
 
 class _Arg:
-    """One filled parameter: its text, or (with a ``one|many`` format spec) the word that
-    agrees with its number."""
+    """One filled parameter of a template with a plural choice: its text, or (with a
+    ``one|many`` format spec) the word that agrees with its number."""
 
     __slots__ = ("raw", "text")
 
@@ -94,6 +96,11 @@ class _Arg:
 class _Params(dict):
     """Template parameters: a missing one renders as ``?`` instead of raising."""
 
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+class _PluralParams(dict):
     def __missing__(self, key: str) -> _Arg:
         return _Arg(None, "?")
 
@@ -101,5 +108,7 @@ class _Params(dict):
 def render(template: str, params: dict[str, object], lang: Lang, plain: frozenset[str] | set[str] = frozenset()) -> str:
     """Fill ``template``; ``plain`` names more parameters shown without a thousands
     separator (besides :data:`PLAIN`)."""
-    return template.format_map(_Params({k: _Arg(v, fmt_param(v, lang, k in PLAIN or k in plain))
-                                        for k, v in params.items()}))
+    if "|" in template:  # a plural choice: the raw numbers are needed
+        return template.format_map(_PluralParams({k: _Arg(v, fmt_param(v, lang, k in PLAIN or k in plain))
+                                                  for k, v in params.items()}))
+    return template.format_map(_Params({k: fmt_param(v, lang, k in PLAIN or k in plain) for k, v in params.items()}))

@@ -355,16 +355,18 @@ class Issue:
         return SEVERITY_LABELS[lang][self.severity]
 
     def as_json(self, lang: Lang = "vi") -> dict[str, object]:
+        t = self.type
+        params = self._params()
         return {
             "code": self.code,
-            "severity": self.severity,
+            "severity": t.severity,
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "cell": self.cell,
             "value": self.value,
-            "message": self.message(lang),
-            "hint": self.hint(lang),
+            "message": render(t.message(lang), params, lang, t.plain),
+            "hint": render(t.hint(lang), params, lang, t.plain),
         }
 
 
