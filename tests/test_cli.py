@@ -508,10 +508,14 @@ def test_new_workbook_says_which_period_it_chose(tmp_path: Path, capsys, monkeyp
 
 # -- consolidate: the preparer; English counts ---------------------------------------------------
 def _thongtin(path: Path) -> dict[object, object]:
+    """Label → value of sheet ThongTin; a formula shows as ("formula", its text)."""
     from openpyxl import load_workbook
 
-    return {row[0]: row[1] for row in load_workbook(path, read_only=True)["ThongTin"].iter_rows(values_only=True)
-            if row and len(row) > 1}
+    out = {}
+    for row in load_workbook(path)["ThongTin"].iter_rows():
+        if len(row) > 1:
+            out[row[0].value] = ("formula", row[1].value) if row[1].data_type == "f" else row[1].value
+    return out
 
 
 def test_consolidate_preparer(tmp_path: Path, capsys) -> None:
