@@ -48,5 +48,6 @@ def test_demo_is_deterministic(demo, tmp_path: Path) -> None:
 def test_demo_command_prints_where_the_outputs_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "-o", str(tmp_path / "d")]) == 0
     out = capsys.readouterr().out
-    assert "Sổ tổng hợp của tỉnh:" in out and str(tmp_path / "d" / "tong-hop-56-2025.xlsx") in out
+    assert f"Thư mục demo: {tmp_path / 'd'}\n" in out  # whole, on its own line
+    assert "Sổ tổng hợp của tỉnh" in out and "tong-hop-56-2025.xlsx" in out
     assert "Tỉnh Khánh Hòa" in out

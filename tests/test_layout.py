@@ -99,3 +99,6 @@ def test_the_command_line_calls_only_the_public_api() -> None:
     modules = _modules()
     allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n", "xl_nhandao.render"}
     assert _runtime_imports("xl_nhandao.cli", modules["xl_nhandao.cli"], modules) <= allowed
+    # The terminal rendering too: it shows what the public API returns.
+    allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n"}
+    assert _runtime_imports("xl_nhandao.render", modules["xl_nhandao.render"], modules) <= allowed

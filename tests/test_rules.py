@@ -3,6 +3,7 @@ the validator reports exactly the expected issues (code, sheet, cell) and no oth
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -190,12 +191,13 @@ def test_issue_code(code: str, tmp_path: Path) -> None:
     issue = next(i for i in report.issues if i.code == code)
     assert issue.severity == CATALOGUE[code].severity
     assert report.valid == (not any(i.severity == "error" for i in report.issues))
-    # Every placeholder of the message and the hint is filled (no "?" stand-ins).
-    params = {"sheet": issue.sheet, "row": issue.row, "column": issue.column, "cell": issue.cell,
-              "value": issue.value, **issue.params}
+    # Every placeholder of the message and the hint is filled (no "?" stand-ins), the
+    # issue's own parameters and those derived from them (a CCCD's fault) included.
+    params = issue._params()
     for lang in ("vi", "en"):
         for template in (issue.type.message(lang), issue.type.hint(lang)):
-            template.format(**params)
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            assert names <= set(params), names - set(params)
         assert issue.message(lang) and "{" not in issue.message(lang) + issue.hint(lang)
 
 

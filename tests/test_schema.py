@@ -1,5 +1,6 @@
-"""The ``--json`` documents match their published pydantic models, and the models'
-JSON Schema files in docs/schema/ are current."""
+"""The ``--json`` documents match their published pydantic models, every command has
+one, and the models' JSON Schema files in docs/schema/ are current. (The demo's document is
+checked against its model in test_cli, where it is compared with the library's.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from books import clean_book, write
 
 from xl_nhandao.cli import main
-from xl_nhandao.schema import SCHEMAS, ConsolidateDocument
+from xl_nhandao.schema import SCHEMAS, ConsolidateDocument, NewWorkbookDocument
 from xl_nhandao.workbook.indicators import INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,24 @@ def test_consolidate_json_matches_its_model(tmp_path: Path, capsys: pytest.Captu
     assert list(doc.totals) == [i.code for i in INDICATORS]
     assert set(doc.units) == {"22333", "22366"}
     assert doc.rows.read == doc.rows.counted + doc.rows.excluded
+
+
+def test_new_workbook_json_matches_its_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-workbook", "--unit", "568", "--scheme", "2004", "-o", str(tmp_path / "h.xlsx"), "--json"]) == 0
+    doc = NewWorkbookDocument.model_validate_json(capsys.readouterr().out)
+    assert doc.unit is not None and (doc.unit.code, doc.unit.level, doc.unit.scheme) == ("568", "Huyện", "2004")
+    assert doc.period is not None and doc.period_defaulted
+    assert main(["new-workbook", "-o", str(tmp_path / "trang.xlsx"), "--json"]) == 0
+    doc = NewWorkbookDocument.model_validate_json(capsys.readouterr().out)
+    assert doc.unit is None and doc.period is None
+
+
+def test_every_command_has_a_published_document() -> None:
+    from xl_nhandao.cli import app
+
+    assert sorted(SCHEMAS) == sorted(c.name for c in app.registered_commands)
+    for name in SCHEMAS:
+        assert (ROOT / "docs" / "schema" / f"{name}.json").is_file()
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

@@ -48,6 +48,7 @@ __all__ = [
     "annotate",
     "consolidate",
     "demo",
+    "indicator_label",
     "new_workbook",
     "validate",
 ]
@@ -84,10 +85,12 @@ def annotate(path: StrPath, output: StrPath, *, report: Report | None = None, la
 def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = None, expect: str | None = None,
                 unit: str | None = None, output: StrPath | None = None, force: bool = False,
                 today: date | None = None, quarter_days: int | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+                progress: Callable[[int, int, str], None] | None = None,
+                preparer: str | None = None) -> Consolidation:
     """Merge unit submissions (files and folders) into the parent's totals (SPEC §5.3).
     With ``output``, the output file is checked before anything is read and written at
-    the end (the same as ``res.save(output)``)."""
+    the end (the same as ``res.save(output)``). ``preparer`` is who prepared it (the
+    output's ThongTin "Người lập"; default: the tool's name)."""
     from pathlib import Path
 
     from .consolidate import consolidate as run
@@ -101,7 +104,8 @@ def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = Non
         check_output(out, [p for p in paths if p.is_file()], force=force, command=COMMAND)
     result = run(paths, period, expect, unit, today=today,
                  quarter_days=QUARTER_DEADLINE_DAYS if quarter_days is None else quarter_days,
-                 exclude=[out] if out is not None else (), progress=progress)
+                 exclude=[out] if out is not None else (), progress=progress,
+                 preparer=(" ".join(preparer.split()) or None) if preparer else None)
     if out is not None:
         result.save(out, force=True)  # already checked, before the run
     return result
@@ -110,7 +114,11 @@ def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = Non
 def new_workbook(output: StrPath, unit: str | None = None, *, scheme: str = "2025", period: str | None = None,
                  force: bool = False, today: date | None = None) -> NewWorkbook:
     """Write the blank standard workbook XLND-1 (SPEC §5.1), for a unit when ``unit``
-    (a province, district or commune code) is given, names filled in from the code lists."""
+    (a province, district or commune code) is given, names filled in from the code lists.
+    Without ``period``, a unit's workbook is for the current campaign year — between 25/11
+    and 30/11 (the annual report's deadline), the year just ended; the result says which
+    (``.period``, ``.period_defaulted``). An existing ``output`` is replaced only when it
+    is an unedited earlier blank workbook, or with ``force``."""
     from pathlib import Path
 
     from .workbook.blank import create
@@ -119,12 +127,25 @@ def new_workbook(output: StrPath, unit: str | None = None, *, scheme: str = "202
 
 
 def demo(folder: StrPath = "xl-nhandao-demo", *, today: date | None = None) -> DemoResult:
-    """Build the demo province in ``folder`` and run it end to end (SPEC §5.6)."""
+    """Build the demo province in ``folder`` and run it end to end (SPEC §5.6). The folder
+    must be new, empty, or an earlier demo's with its files unchanged (the demo never
+    deletes or replaces a file it did not write)."""
     from pathlib import Path
 
     from .demo.run import run_demo
 
     return run_demo(Path(folder), today)
+
+
+def indicator_label(code: str, lang: Lang = "vi") -> str:
+    """The name of an indicator (SPEC §4) as reports show it, e.g. ``gia_tri_tro_giup`` →
+    ``Tổng giá trị trợ giúp (đồng)``; an unknown code is returned as it is."""
+    from .workbook.indicators import BY_CODE
+
+    ind = BY_CODE.get(code)
+    if ind is None:
+        return code
+    return ind.label if lang == "vi" else ind.label_en
 
 
 class _Package(types.ModuleType):
@@ -139,5 +160,5 @@ class _Package(types.ModuleType):
         super().__setattr__(name, value)
 
 
-_FUNCTIONS = frozenset(("validate", "consolidate", "demo", "annotate", "new_workbook"))
+_FUNCTIONS = frozenset(("validate", "consolidate", "demo", "annotate", "new_workbook", "indicator_label"))
 sys.modules[__name__].__class__ = _Package

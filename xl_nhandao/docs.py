@@ -124,4 +124,6 @@ PAGES = {
     "docs/issues.md": issues_md,
     "docs/schema/validate.json": _schema("validate"),
     "docs/schema/consolidate.json": _schema("consolidate"),
+    "docs/schema/new-workbook.json": _schema("new-workbook"),
+    "docs/schema/demo.json": _schema("demo"),
 }

@@ -83,16 +83,28 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Period “{value}” is not valid; write 2024, 2024-H1 or 2024-Q1 … 2024-Q4.",
     ),
     "bad-argument": (
-        "Tham số không hợp lệ: {detail}. Xem hướng dẫn: xl-nhandao {command} --help",
-        "Invalid arguments: {detail}. See: xl-nhandao {command} --help",
+        "Tham số không hợp lệ: {detail}. Xem hướng dẫn: {help}",
+        "Invalid arguments: {detail_en}. See: {help}",
     ),
     "no-submissions": (
         "Không có bản nộp nào dùng được để tổng hợp trong {count} tệp; ví dụ: {example}",
-        "None of the {count} files is a usable submission; for example: {example_en}",
+        "No usable submission among the {count} {count:file|files} read; for example: {example_en}",
     ),
     "no-inputs": (
         "Không tìm thấy tệp .xlsx nào trong: {paths}.",
         "No .xlsx file found in: {paths}.",
+    ),
+    "demo-folder-foreign": (
+        "Thư mục “{path}” đã có tệp “{file}” không phải do lệnh demo ghi, nên demo không ghi vào đó. Demo chỉ ghi vào thư mục mới, thư mục trống hoặc thư mục của lần chạy demo trước; hãy chọn thư mục khác (-o).",
+        "Folder “{path}” holds “{file}”, which the demo did not write, so the demo does not write there. The demo writes only into a new or empty folder or an earlier demo's folder; choose another folder (-o).",
+    ),
+    "demo-file-changed": (
+        "Tệp “{file}” trong thư mục “{path}” đã được sửa sau khi demo ghi ra, nên demo không ghi đè. Hãy chọn thư mục khác (-o), hoặc chép tệp đã sửa ra chỗ khác rồi xóa thư mục.",
+        "“{file}” in folder “{path}” was changed after the demo wrote it, so the demo does not overwrite it. Choose another folder (-o), or copy the changed file elsewhere and delete the folder.",
+    ),
+    "output-not-folder": (
+        "“{path}” là một tệp, không phải thư mục; hãy chọn một thư mục (-o).",
+        "“{path}” is a file, not a folder; choose a folder (-o).",
     ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
@@ -124,7 +136,10 @@ class RunError(Exception):
 
     def message(self, lang: Lang = "vi") -> str:
         vi, en = _MESSAGES[self.code]
-        return render(vi if lang == "vi" else en, self.params, lang)
+        params = self.params
+        if self.code == "bad-argument":
+            params = _bad_argument(params)
+        return render(vi if lang == "vi" else en, params, lang)
 
 
 class InputError(RunError):
@@ -139,6 +154,16 @@ class UsageError(RunError):
     """An argument is wrong: a unit code, a period, an option."""
 
 
+def _bad_argument(params: dict[str, object]) -> dict[str, object]:
+    """``detail`` (and ``detail_en``, else the same) without a final period (the message
+    adds one); ``help``: the command's help, ``xl-nhandao [COMMAND] --help``."""
+    detail = str(params.get("detail") or "").strip().rstrip(".")
+    detail_en = str(params.get("detail_en") or detail).strip().rstrip(".")
+    command = str(params.get("command") or "").strip()
+    return {**params, "detail": detail, "detail_en": detail_en,
+            "help": " ".join(p for p in ("xl-nhandao", command, "--help") if p)}
+
+
 def _rebuild(code: str, params: dict[str, object]) -> RunError:
     return RunError(code, **params)
 
@@ -148,6 +173,7 @@ _KIND: dict[str, type[RunError]] = {
                      "format-unsupported", "corrupt", "zip-bomb", "too-many-rows", "not-standard",
                      "no-submissions", "no-inputs"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
-                     "output-folder-missing"), OutputError),
+                     "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed"),
+                    OutputError),
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument"), UsageError),
 }

@@ -8,10 +8,11 @@ rename a message freely, never a code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .i18n import Lang, render
+from .i18n import Lang, Phrase, render
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -31,6 +32,10 @@ class IssueType:
     message_en: str
     hint_vi: str = ""
     hint_en: str = ""
+    #: Parameters that name a year or a code here: shown without a thousands separator.
+    plain: frozenset[str] = frozenset()
+    #: Parameters computed from the issue's own (``value`` …) when the message is shown.
+    derive: Callable[[dict[str, object]], dict[str, object]] | None = None
 
     def message(self, lang: Lang) -> str:
         return self.message_vi if lang == "vi" else self.message_en
@@ -39,8 +44,31 @@ class IssueType:
         return self.hint_vi if lang == "vi" else self.hint_en
 
 
-def _t(code: str, severity: Severity, group: str, vi: str, en: str, hint_vi: str = "", hint_en: str = "") -> IssueType:
-    return IssueType(code, severity, group, vi, en, hint_vi, hint_en)
+def _t(code: str, severity: Severity, group: str, vi: str, en: str, hint_vi: str = "", hint_en: str = "",
+       plain: tuple[str, ...] = (), derive: Callable[[dict[str, object]], dict[str, object]] | None = None,
+       ) -> IssueType:
+    return IssueType(code, severity, group, vi, en, hint_vi, hint_en, frozenset(plain), derive)
+
+
+#: Why a CCCD is not valid, by the reason :func:`xl_nhandao.vn.values.cccd_fault` gives.
+_CCCD_FAULTS: dict[str, tuple[str, str]] = {
+    "not-digits": ("có ký tự không phải chữ số", "it has characters other than digits"),
+    "short": ("{digits} chữ số, thiếu {missing}", "{digits} {digits:digit|digits}, {missing} missing"),
+    "long": ("{digits} chữ số, thừa {extra}", "{digits} digits, {extra} too many"),
+    "province": ("3 số đầu {prefix} không phải mã tỉnh nơi đăng ký khai sinh",
+                 "the first three digits {prefix} are not a birth-province code"),
+}
+
+
+def _cccd_reason(params: dict[str, object]) -> dict[str, object]:
+    from .vn.adminunits import cccd_province_codes
+    from .vn.values import cccd_fault
+
+    # The value as the clerk sees it gives the same fault as the cell, except for a
+    # negative number (its minus sign reads as a separator in text): not digits either.
+    key, detail = cccd_fault(params.get("value"), cccd_province_codes()) or ("not-digits", {})
+    vi, en = _CCCD_FAULTS[key]
+    return {"reason": Phrase(vi, en, detail)}
 
 
 _STRUCTURE = "Cấu trúc sổ"
@@ -85,7 +113,7 @@ _TYPES = [
        "Use the {expected} workbook (xl-nhandao new-workbook) or correct the version cell."),
     _t("legacy-text", "info", _STRUCTURE,
        "{count} ô ở cột “{column}” gõ bằng bảng mã {encoding} (phông chữ cũ); đã đọc thành Unicode.",
-       "{count} cells in column “{column}” use the legacy {encoding} encoding; read as Unicode.",
+       "{count} {count:cell|cells} in column “{column}” {count:uses|use} the legacy {encoding} encoding; read as Unicode.",
        "Nên chuyển sổ sang Unicode (Unikey › Công cụ chuyển mã) để người khác đọc đúng.",
        "Convert the workbook to Unicode (e.g. Unikey's converter) so others read it correctly."),
     _t("total-row-mismatch", "warning", _STRUCTURE,
@@ -153,7 +181,7 @@ _TYPES = [
     _t("year-out-of-range", "error", _CELL,
        "Năm sinh {value} ngoài khoảng {minimum}–{maximum}.",
        "Birth year {value} is outside {minimum}–{maximum}.",
-       "Kiểm tra lại năm sinh.", "Check the birth year."),
+       "Kiểm tra lại năm sinh.", "Check the birth year.", plain=("minimum", "maximum", "value")),
     _t("money-invalid", "error", _CELL,
        "“{value}” không phải số tiền hợp lệ.", "“{value}” is not a valid amount.",
        "Ghi số tiền bằng đồng, ví dụ 1.500.000 hoặc 1,5 triệu.",
@@ -185,9 +213,10 @@ _TYPES = [
        "Chọn từ danh sách thả xuống hoặc ghi một trong: {choices}.",
        "Pick from the dropdown or write one of: {choices}."),
     _t("cccd-invalid", "error", _CELL,
-       "Số CCCD “{value}” không hợp lệ.", "CCCD number “{value}” is not valid.",
+       "Số CCCD “{value}” không hợp lệ: {reason}.", "CCCD number “{value}” is not valid: {reason}.",
        "CCCD có 12 chữ số, 3 số đầu là mã tỉnh nơi đăng ký khai sinh (001–096). Định dạng cột là Văn bản để không mất số 0 đầu.",
-       "A CCCD has 12 digits starting with a birth-province code (001–096). Format the column as Text so leading zeros stay."),
+       "A CCCD has 12 digits starting with a birth-province code (001–096). Format the column as Text so leading zeros stay.",
+       derive=_cccd_reason),
     _t("cccd-padded", "warning", _CELL,
        "Số CCCD “{value}” bị mất số 0 đầu; đã hiểu là {fixed}.",
        "CCCD “{value}” lost its leading zero; read as {fixed}.",
@@ -200,7 +229,7 @@ _TYPES = [
     _t("cccd-year-mismatch", "warning", _CELL,
        "Số CCCD cho năm sinh {expected} nhưng Năm sinh ghi {value}.",
        "The CCCD says born {expected} but the birth year is {value}.",
-       "Kiểm tra lại Năm sinh hoặc Số CCCD.", "Check the birth year or the CCCD."),
+       "Kiểm tra lại Năm sinh hoặc Số CCCD.", "Check the birth year or the CCCD.", plain=("expected", "value")),
     _t("cccd-gender-mismatch", "warning", _CELL,
        "Số CCCD cho giới tính {expected} nhưng Giới tính ghi {value}.",
        "The CCCD says {expected} but the gender is {value}.",
@@ -308,25 +337,36 @@ class Issue:
             "cell": self.cell, "value": self.value,
         }
         base.update(self.params)
+        derive = CATALOGUE[self.code].derive
+        if derive is not None:
+            base.update(derive(base))
         return base
 
     def message(self, lang: Lang = "vi") -> str:
-        return render(self.type.message(lang), self._params(), lang)
+        t = self.type
+        return render(t.message(lang), self._params(), lang, t.plain)
 
     def hint(self, lang: Lang = "vi") -> str:
-        return render(self.type.hint(lang), self._params(), lang)
+        t = self.type
+        return render(t.hint(lang), self._params(), lang, t.plain)
+
+    def severity_label(self, lang: Lang = "vi") -> str:
+        """``Lỗi``/``Cảnh báo``/``Lưu ý`` (``Error``/``Warning``/``Info``)."""
+        return SEVERITY_LABELS[lang][self.severity]
 
     def as_json(self, lang: Lang = "vi") -> dict[str, object]:
+        t = self.type
+        params = self._params()
         return {
             "code": self.code,
-            "severity": self.severity,
+            "severity": t.severity,
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "cell": self.cell,
             "value": self.value,
-            "message": self.message(lang),
-            "hint": self.hint(lang),
+            "message": render(t.message(lang), params, lang, t.plain),
+            "hint": render(t.hint(lang), params, lang, t.plain),
         }
 
 

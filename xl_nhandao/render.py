@@ -1,12 +1,14 @@
-"""Terminal rendering of reports (rich; plain text when not a terminal)."""
+"""Terminal rendering of results (rich; plain text when not a terminal). Like the command
+line, it uses only the public API (:mod:`xl_nhandao`) and the results it returns."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .i18n import Lang, fmt_int
-from .issues import SEVERITY_LABELS
+import xl_nhandao as nd
+
+from .i18n import Lang, fmt_int, plural
 
 if TYPE_CHECKING:
     from .validate import Report
@@ -35,12 +37,11 @@ def print_report(report: Report, lang: Lang) -> None:
     console.print(escape(line))
     rows = report.rows
     console.print(("Số dòng: " if vi else "Rows: ") + " · ".join(f"{k} {fmt_int(v, lang)}" for k, v in rows.items()))
-    names = SEVERITY_LABELS[lang]
     for issue in report.issues:
         where = issue.sheet or ("Cả sổ" if vi else "Workbook")
         if issue.cell:
             where += f"!{issue.cell}"
-        head = f"[{_STYLE[issue.severity]}]{names[issue.severity]}[/] {escape(where)}"
+        head = f"[{_STYLE[issue.severity]}]{issue.severity_label(lang)}[/] {escape(where)}"
         if issue.column:
             head += f" — {escape(issue.column)}"
         console.print(head)
@@ -53,7 +54,8 @@ def print_report(report: Report, lang: Lang) -> None:
     if vi:
         summary = f"{c['error']} lỗi, {c['warning']} cảnh báo, {c['info']} lưu ý"
     else:
-        summary = f"{c['error']} errors, {c['warning']} warnings, {c['info']} info"
+        summary = (f"{c['error']} {plural(c['error'], 'error', 'errors')}, "
+                   f"{c['warning']} {plural(c['warning'], 'warning', 'warnings')}, {c['info']} info")
     console.print(f"[{style}]{'Kết quả' if vi else 'Result'}: {verdict}[/] — {summary}")
 
 
@@ -106,8 +108,7 @@ def print_consolidation(result, out, lang: Lang) -> None:
                    f"{len(result.duplicates)} cặp (trang TrungLap)") if vi else
                   (f"Rows: read {fmt_int(rows['read'], lang)}, counted {fmt_int(rows['counted'], lang)}, "
                    f"excluded {fmt_int(rows['excluded'], lang)} (sheet LoaiTru); duplicates across units: "
-                   f"{len(result.duplicates)} pairs (sheet TrungLap)"))
-    from .workbook.indicators import BY_CODE
+                   f"{len(result.duplicates)} {plural(len(result.duplicates), 'pair', 'pairs')} (sheet TrungLap)"))
 
     table = Table(show_header=True, header_style="bold")
     table.add_column("Chỉ số" if vi else "Indicator")
@@ -117,12 +118,14 @@ def print_consolidation(result, out, lang: Lang) -> None:
                  "ty_le_nguoi_dung_dau", "ty_le_chi_tieu_gia_tri"):
         v = result.totals.get(code)
         text = "—" if v is None else fmt_int(v, lang)
-        table.add_row(BY_CODE[code].label if vi else BY_CODE[code].label_en, text)
+        table.add_row(nd.indicator_label(code, lang), text)
     console.print(table)
     console.print(("Đã ghi: " if vi else "Written: ") + escape(str(out)))
 
 
 def print_demo(demo, lang: Lang) -> None:
+    """The demo's story, each book's check, the consolidation, and a table of where each
+    output is."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -132,8 +135,9 @@ def print_demo(demo, lang: Lang) -> None:
     console.print("[bold]Tỉnh mẫu: các xã của Khánh Hòa, kỳ 2025[/]" if vi
                   else "[bold]Demo province: communes of Khánh Hòa, period 2025[/]")
     for line in demo.story:
-        console.print("  • " + escape(line))
-    table = Table(title="Bước 1 — kiểm tra từng sổ (xl-nhandao validate)" if vi else "Step 1 — validate each book",
+        console.print("  • " + escape(line.text(lang)))
+    table = Table(title="Bước 1 — kiểm tra từng sổ (xl-nhandao validate)" if vi
+                  else "Step 1 — validate each book (xl-nhandao validate)",
                   show_header=True, header_style="bold")
     for col, justify in (("Tệp" if vi else "File", "left"), ("Đơn vị" if vi else "Unit", "left"),
                          ("Địa chỉ" if vi else "Addresses", "right"), ("Lỗi" if vi else "Errors", "right"),
@@ -144,17 +148,36 @@ def print_demo(demo, lang: Lang) -> None:
         table.add_row(escape(name), escape(report.unit.name or "?"), fmt_int(report.rows["DiaChi"], lang),
                       f"[red]{c['error']}[/]" if c["error"] else "0", str(c["warning"]))
     console.print(table)
-    if demo.annotated:
-        console.print((f"Bản đánh dấu lỗi cho {len(demo.annotated)} sổ: " if vi else
-                       f"Annotated copies for {len(demo.annotated)} books: ") + escape(str(demo.checked)))
-    console.print("[bold]Bước 2 — tổng hợp (xl-nhandao consolidate)[/]" if vi else "[bold]Step 2 — consolidate[/]")
+    n = len(demo.annotated)
+    if n:
+        console.print((f"Bản đánh dấu lỗi cho {n} sổ: " if vi else
+                       f"Annotated copies for {n} {plural(n, 'book', 'books')}: ") + escape(str(demo.checked)))
+    console.print("[bold]Bước 2 — tổng hợp (xl-nhandao consolidate)[/]" if vi
+                  else "[bold]Step 2 — consolidate (xl-nhandao consolidate)[/]")
     print_consolidation(demo.result, demo.output, lang)
-    console.print("[bold]Kết quả[/]" if vi else "[bold]Outputs[/]")
-    for label_vi, label_en, path in (("Sổ các đơn vị đã nộp", "Submitted books", demo.submissions),
-                                     ("Bản đánh dấu lỗi", "Annotated copies", demo.checked),
-                                     ("Danh sách đơn vị phải nộp", "Units expected", demo.expect_file),
-                                     ("Sổ tổng hợp của tỉnh", "Province consolidation", demo.output)):
-        console.print(f"  {label_vi if vi else label_en}: {escape(str(path))}")
+    # Paths inside the demo folder are short and never wrapped; the folder is printed
+    # whole on its own line, so it can be copied.
+    console.print(("Thư mục demo: " if vi else "Demo folder: ") + escape(str(demo.folder)))
+    outputs = Table(title="Kết quả của demo" if vi else "What the demo wrote", show_header=True,
+                    header_style="bold", title_justify="left")
+    outputs.add_column("Kết quả" if vi else "Output")
+    outputs.add_column("Trong thư mục demo" if vi else "In the demo folder", no_wrap=True)
+    outputs.add_column("Nội dung" if vi else "What is in it")
+    books = len(demo.reports)
+    for label_vi, label_en, path, what_vi, what_en in (
+        ("Sổ các đơn vị đã nộp", "Submitted books", demo.submissions,
+         f"{books} sổ các xã gửi lên, có lỗi thường gặp",
+         f"{books} {plural(books, 'book', 'books')} the communes sent, with the usual mistakes"),
+        ("Bản đánh dấu lỗi", "Annotated copies", demo.checked,
+         f"{n} sổ có lỗi, ô lỗi tô màu, trang Loi", f"{n} {plural(n, 'book', 'books')} with errors marked, sheet Loi"),
+        ("Danh sách đơn vị phải nộp", "Units expected", demo.expect_file,
+         "dùng cho --expect", "used by --expect"),
+        ("Sổ tổng hợp của tỉnh", "Province consolidation", demo.output,
+         "TongHop, ChiTieu, NopBaoCao, TrungLap, LoaiTru, BieuDo…", "TongHop, ChiTieu, NopBaoCao, TrungLap, LoaiTru, BieuDo…"),
+    ):
+        inside = path.relative_to(demo.folder).as_posix() + ("/" if path.is_dir() else "")
+        outputs.add_row(label_vi if vi else label_en, escape(inside), what_vi if vi else what_en)
+    console.print(outputs)
     cmd = (f"xl-nhandao consolidate {demo.submissions} --expect {demo.expect_file} --period 2025 "
            f"-o {demo.output}")
     console.print(("Lệnh tương đương: " if vi else "Same by hand: ") + escape(cmd))

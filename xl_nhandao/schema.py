@@ -91,4 +91,49 @@ class ConsolidateDocument(_Strict):
     rows: RowsDoc
 
 
-SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument}
+class NewWorkbookDocument(_Strict):
+    """``xl-nhandao new-workbook --json`` (SPEC §5.1): what was written, for which unit
+    and period, and whether the period was chosen by default (no ``--period``)."""
+
+    output: str
+    template_version: str
+    unit: Optional[UnitDoc]
+    period: Optional[PeriodDoc]
+    period_defaulted: bool
+
+
+class ProvinceDoc(_Strict):
+    code: str
+    name: Optional[str]
+
+
+class BookDoc(_Strict):
+    """One submitted book of the demo province, as ``validate`` found it."""
+
+    file: str
+    unit_code: Optional[str]
+    unit_name: Optional[str]
+    valid: bool
+    rows: dict[str, int]
+    counts: CountsDoc
+    annotated: Optional[str]
+
+
+class DemoDocument(_Strict):
+    """``xl-nhandao demo --json`` (SPEC §5.6): where each output is, what the demo
+    province's story is, each book's validation, and the consolidation's document."""
+
+    folder: str
+    province: ProvinceDoc
+    period: PeriodDoc
+    story: list[str]
+    submissions_folder: str
+    annotated_folder: str
+    expect_file: str
+    output: str
+    books: list[BookDoc]
+    consolidation: ConsolidateDocument
+
+
+SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,
+           "demo": DemoDocument}

@@ -59,9 +59,10 @@ def consolidate(
     quarter_days: int = QUARTER_DEADLINE_DAYS,
     exclude: Iterable[Path] = (),
     progress: Callable[[int, int, str], None] | None = None,
+    preparer: str | None = None,
 ) -> Consolidation:
     """Read every input and merge it; ``progress(done, total, name)`` is called after
-    each file."""
+    each file. ``preparer``: who prepared the consolidation (ThongTin's "Người lập")."""
     today = today or date.today()
     inputs = list(inputs)
     for p in inputs:
@@ -75,12 +76,12 @@ def consolidate(
         subs.extend(read_submissions(path, name, today))
         if progress:
             progress(done, len(files), name)
-    return merge(subs, period_label, expect, parent_code, today, quarter_days)
+    return merge(subs, period_label, expect, parent_code, today, quarter_days, preparer=preparer)
 
 
 def merge(subs: list[Submission], period_label: str | None = None, expect: str | None = None,
           parent_code: str | None = None, today: date | None = None,
-          quarter_days: int = QUARTER_DEADLINE_DAYS) -> Consolidation:
+          quarter_days: int = QUARTER_DEADLINE_DAYS, preparer: str | None = None) -> Consolidation:
     today = today or date.today()
     # The period: as asked, else the one most submissions report.
     if period_label:
@@ -267,7 +268,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     parent_name = parent.name if parent else None
     return Consolidation(parent, parent.code if parent else parent_code, parent_name, scheme, period, subs,
                          missing, units, totals, overlap, merged, excluded, duplicates, read, counted, targets,
-                         today, districts)
+                         today, districts, preparer=preparer)
 
 
 def _same_person(rows: list[MergedRow]) -> tuple[dict[str, str], list[tuple[MergedRow, MergedRow]]]:

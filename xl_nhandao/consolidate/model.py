@@ -28,7 +28,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "superseded": ("Đã có bản nộp mới hơn của đơn vị: {file} (ngày lập {date}).",
                    "A later submission of the unit exists: {file} (dated {date})."),
     "covered-twice": ("{count} dòng của đơn vị {units} đã có trong sổ riêng của đơn vị; không tính lại.",
-                      "{count} rows of unit(s) {units} are already in their own submission; not counted again."),
+                      "{count} {count:row|rows} of unit(s) {units} {count:is|are} already in their own submission; not counted again."),
     "row-errors": ("Dòng có lỗi: {messages}", "The row has errors: {messages_en}"),
     "address-errors": ("Địa chỉ {address} đang có lỗi; sự kiện chưa được tính.",
                        "Address {address} has errors; the event is not counted."),

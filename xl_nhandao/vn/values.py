@@ -249,19 +249,37 @@ def _digits(v: object) -> str | None:
 def parse_cccd(v: object, provinces: frozenset[str]) -> Parsed:
     """A 12-digit citizen ID. 11 digits that become valid with a leading zero (Excel
     dropped it) are padded with a warning; 9-digit CMND numbers are kept with a
-    warning (not a reliable key)."""
+    warning (not a reliable key). Why an invalid one is invalid: :func:`cccd_fault`."""
+    value, code, _ = _check_cccd(v, provinces)
+    return value, code
+
+
+def cccd_fault(v: object, provinces: frozenset[str]) -> tuple[str, dict[str, object]] | None:
+    """Why ``v`` is not a CCCD (``cccd-invalid``), as a reason and its figures:
+    ``("short", {"digits": 11, "missing": 1})``, ``("long", …)``, ``("province",
+    {"prefix": "099"})`` or ``("not-digits", {})``; None when :func:`parse_cccd` takes it."""
+    return _check_cccd(v, provinces)[2]
+
+
+def _check_cccd(v: object, provinces: frozenset[str]) -> tuple[str | None, str | None,
+                                                                tuple[str, dict[str, object]] | None]:
     s = _digits(v)
     if s is None:
-        return None, "cccd-invalid"
-    if len(s) == 12:
-        return (s, None) if s[:3] in provinces else (None, "cccd-invalid")
-    if len(s) == 11 and ("0" + s)[:3] in provinces:
-        return "0" + s, "cccd-padded"
-    if len(s) == 10 and ("00" + s)[:3] in provinces:
-        return "00" + s, "cccd-padded"
-    if len(s) == 9:
-        return s, "cmnd-old"
-    return None, "cccd-invalid"
+        return None, "cccd-invalid", ("not-digits", {})
+    n = len(s)
+    if n == 12:
+        if s[:3] in provinces:
+            return s, None, None
+        return None, "cccd-invalid", ("province", {"prefix": s[:3]})
+    if n == 11 and ("0" + s)[:3] in provinces:
+        return "0" + s, "cccd-padded", None
+    if n == 10 and ("00" + s)[:3] in provinces:
+        return "00" + s, "cccd-padded", None
+    if n == 9:
+        return s, "cmnd-old", None
+    if n > 12:
+        return None, "cccd-invalid", ("long", {"digits": n, "extra": n - 12})
+    return None, "cccd-invalid", ("short", {"digits": n, "missing": 12 - n})
 
 
 def cccd_birth(cccd: str) -> tuple[int, str] | None:

@@ -98,6 +98,19 @@ class NewWorkbook:
     period: Period | None
     period_defaulted: bool = False
 
+    def as_json(self) -> dict[str, object]:
+        """The ``new-workbook --json`` document (``xl_nhandao.schema.NewWorkbookDocument``)."""
+        spec = self.unit
+        u = spec.unit if spec is not None else None
+        return {
+            "output": str(self.path),
+            "template_version": standard.VERSION,
+            "unit": ({"code": u.code, "name": u.name, "level": spec.level, "scheme": spec.scheme}
+                     if spec is not None and u is not None else None),
+            "period": self.period.as_json() if self.period is not None else None,
+            "period_defaulted": self.period_defaulted,
+        }
+
 
 def create(out: Path, unit_code: str | None = None, scheme: str = "2025", period_label: str | None = None,
            force: bool = False, today: date | None = None) -> NewWorkbook:
