@@ -161,6 +161,14 @@ def test_annotate_over_a_clerks_file_or_an_edited_copy_is_refused(broken: Path, 
     assert sha(out) != before
 
 
+def test_annotate_checks_its_output_before_reading_the_workbook(register: Path, tmp_path: Path, capsys) -> None:
+    """A refused output is said at once, not after the workbook is read (here the
+    workbook does not even exist: the output's reason comes first)."""
+    missing = tmp_path / "khong-co.xlsx"
+    assert run(["validate", str(missing), "--annotate", str(register)], capsys) == (
+        2, "", REFUSED.format(path=register))
+
+
 # -- folders that do not exist -----------------------------------------------------------------
 @pytest.mark.parametrize("command", ["new-workbook", "validate --annotate", "consolidate", "demo"])
 def test_output_in_a_missing_folder_is_an_error(command: str, tmp_path: Path, broken: Path, capsys) -> None:

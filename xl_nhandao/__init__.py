@@ -56,14 +56,27 @@ __all__ = [
 StrPath = str | PathLike[str]
 
 
-def validate(path: StrPath, *, today: date | None = None) -> Report:
+def validate(path: StrPath, *, annotate: StrPath | None = None, force: bool = False, lang: Lang = "vi",
+             today: date | None = None) -> Report:
     """Check one workbook (SPEC §5.2): structure, every cell, references between sheets,
-    duplicates, SoLieu. Raises :class:`RunError` only when the file cannot be read."""
+    duplicates, SoLieu. Raises :class:`RunError` only when the file cannot be read.
+
+    With ``annotate``, also write the marked copy there (``validate --annotate``): the
+    output is checked before anything is read; ``report.notices`` then names what the copy
+    could not keep of the original."""
     from pathlib import Path
 
     from .validate import validate_file
 
-    return validate_file(Path(path), today)
+    if annotate is None:
+        return validate_file(Path(path), today)
+    from .workbook.annotate import COMMAND
+    from .workbook.output import check_output
+
+    check_output(Path(annotate), [Path(path)], force=force, command=COMMAND)
+    report = validate_file(Path(path), today)
+    report.notices = globals()["annotate"](path, annotate, report=report, lang=lang, force=force)
+    return report
 
 
 def annotate(path: StrPath, output: StrPath, *, report: Report | None = None, lang: Lang = "vi",

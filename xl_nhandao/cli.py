@@ -10,6 +10,7 @@ one line here, from the exception's kind and parameter, never from click's Engli
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -309,10 +310,9 @@ def validate_cmd(
     lang: LangOption = None,
 ) -> None:
     lg = _lang(ctx, lang)
-    report = nd.validate(file)
-    if annotate is not None:
-        for notice in nd.annotate(file, annotate, report=report, lang=lg, force=force):
-            typer.echo(notice, err=True)
+    report = nd.validate(file, annotate=annotate, force=force, lang=lg)
+    for notice in report.notices:
+        typer.echo(notice, err=True)
     if json_out:
         _print_json(report.as_json(lg))
     else:
@@ -524,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``| head``): nothing to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
     except SystemExit:
         raise
     except BaseException as exc:  # never a traceback for the clerk (even a Rust panic, a BaseException)

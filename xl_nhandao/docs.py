@@ -4,6 +4,8 @@ catalogue. ``scripts/regenerate.py`` writes them; a test fails when they are sta
 
 from __future__ import annotations
 
+import re
+
 from .issues import CATALOGUE, SEVERITY_LABELS
 from .workbook import codes, indicators, standard
 from .workbook.standard import Field
@@ -85,6 +87,19 @@ def standard_md() -> str:
 
 
 
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
+
+
+def _doc(template: str) -> str:
+    """A message template as the reference page shows it: a plural choice
+    ``{count:cell|cells}`` as ``cell(s)`` or ``cell/cells``."""
+    def word(m: re.Match[str]) -> str:
+        one, many = m.group(2), m.group(3)
+        return f"{one}(s)" if many == one + "s" else f"{one}/{many}"
+
+    return _PLURAL.sub(word, template)
+
+
 def issues_md() -> str:
     out = [
         "# Danh mục mã lỗi, cảnh báo, thông tin",
@@ -101,7 +116,8 @@ def issues_md() -> str:
         if t.group != group:
             group = t.group
             out += [f"## {group}", "", "| Mã | Mức | Thông báo | Cách sửa | English |", "|---|---|---|---|---|"]
-        out.append(f"| `{t.code}` | {SEVERITY_LABELS['vi'][t.severity].lower()} | {t.message_vi} | {t.hint_vi} | {t.message_en} |")
+        out.append(f"| `{t.code}` | {SEVERITY_LABELS['vi'][t.severity].lower()} | {_doc(t.message_vi)} | {_doc(t.hint_vi)} "
+                   f"| {_doc(t.message_en)} |")
         nxt = list(CATALOGUE.values())
         if nxt.index(t) + 1 < len(nxt) and nxt[nxt.index(t) + 1].group != group:
             out.append("")

@@ -51,6 +51,8 @@ class Report:
     #: Indicator values typed on sheet SoLieu, by code.
     stated: dict[str, object] = field(default_factory=dict)
     _figures: dict[str, object] | None = field(default=None, repr=False)
+    #: With ``validate --annotate``: what the marked copy could not keep (one line each).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def figures(self) -> dict[str, object] | None:
