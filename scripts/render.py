@@ -1,7 +1,7 @@
 """Render an ``.xlsx`` as it prints: LibreOffice (headless) → PDF → ``pdftoppm`` → PNG
 pages, one sheet at a time, so every page can be looked at and counted per sheet.
 
-    python scripts/render.py BOOK.xlsx -o FOLDER [--sheet NAME ...] [--dpi 60]
+    python scripts/render.py BOOK.xlsx -o FOLDER [--sheet NAME ...] [--dpi 60] [--locale vi_VN]
 
 Writes ``FOLDER/NN-Sheet-PPP.png`` (NN = the sheet's position, PPP its page) and
 ``FOLDER/NN-Sheet.pdf``, and prints the pages of each sheet and the total. Each sheet
@@ -16,6 +16,7 @@ Needs ``soffice`` (Debian: libreoffice-calc) and ``pdftoppm``/``pdfinfo``
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -23,10 +24,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+#: LibreOffice formats numbers and dates by the locale it runs in (its own locale data:
+#: the system need not have it installed).
+LOCALE = "vi_VN"
 _SHEET = re.compile(rb"<sheet\b[^>]*/>")
 _NAME = re.compile(rb'\bname="([^"]*)"')
 _STATE = re.compile(rb'\s+state="[^"]*"')
 _ACTIVE = re.compile(rb'\s+(?:activeTab|firstSheet)="\d+"')
+_PRINT_AREA = re.compile(rb'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>')
 
 
 def _unescape(raw: bytes) -> str:
@@ -63,6 +68,8 @@ def only_sheet(book: Path, keep: int, out: Path) -> None:
                     return tag if n == keep else tag[:-2].rstrip() + b' state="hidden"/>'
 
                 data = _SHEET.sub(hide, data)
+                # LibreOffice prints a hidden sheet's print area: drop those
+                data = _PRINT_AREA.sub(lambda m: m.group(0) if int(m.group(1)) == keep else b"", data)
                 data = _ACTIVE.sub(b"", data).replace(b"<workbookView", f'<workbookView activeTab="{keep}"'.encode(),
                                                       1)
             elif item.filename.startswith("xl/worksheets/sheet") and item.filename.endswith(".xml"):
@@ -71,12 +78,14 @@ def only_sheet(book: Path, keep: int, out: Path) -> None:
             dst.writestr(item, data)
 
 
-def to_pdf(book: Path, folder: Path, profile: Path) -> Path:
+def to_pdf(book: Path, folder: Path, profile: Path, locale: str = LOCALE) -> Path:
     """Convert ``book`` to PDF in ``folder`` with a LibreOffice profile of its own (so
-    several renders, and a desktop LibreOffice, can run side by side)."""
+    several renders, and a desktop LibreOffice, can run side by side), in ``locale``
+    (numbers show as a coordinator's Excel shows them: ``1.500.000`` in vi_VN)."""
     cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--convert-to", "pdf", "--outdir", str(folder), str(book)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "LANG": f"{locale}.UTF-8", "LC_ALL": f"{locale}.UTF-8"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     pdf = folder / (book.stem + ".pdf")
     if proc.returncode != 0 or not pdf.exists():
         raise SystemExit(f"soffice could not convert {book.name}: {proc.stderr.strip() or proc.stdout.strip()}")
@@ -89,7 +98,8 @@ def page_count(pdf: Path) -> int:
     return int(m.group(1)) if m else 0
 
 
-def render(book: Path, folder: Path, wanted: list[str] | None = None, dpi: int = 60) -> dict[str, int]:
+def render(book: Path, folder: Path, wanted: list[str] | None = None, dpi: int = 60,
+           locale: str = LOCALE) -> dict[str, int]:
     """Render each visible sheet of ``book`` (or those named) into ``folder``; return the
     pages of each."""
     for tool in ("soffice", "pdftoppm", "pdfinfo"):
@@ -110,7 +120,7 @@ def render(book: Path, folder: Path, wanted: list[str] | None = None, dpi: int =
             stem = f"{i + 1:02d}-{safe}"
             copy = work / f"{stem}.xlsx"
             only_sheet(book, i, copy)
-            pdf = to_pdf(copy, work, work / "profile")
+            pdf = to_pdf(copy, work, work / "profile", locale)
             n = page_count(pdf)
             pages[name] = n
             for old in folder.glob(f"{stem}-*.png"):
@@ -126,8 +136,9 @@ def main() -> None:
     parser.add_argument("-o", "--out", type=Path, required=True, help="folder for the PNG pages")
     parser.add_argument("--sheet", action="append", help="only this sheet (repeatable)")
     parser.add_argument("--dpi", type=int, default=60)
+    parser.add_argument("--locale", default=LOCALE, help=f"number and date display (default {LOCALE})")
     args = parser.parse_args()
-    pages = render(args.book, args.out, args.sheet, args.dpi)
+    pages = render(args.book, args.out, args.sheet, args.dpi, args.locale)
     width = max((len(n) for n in pages), default=5)
     for name, n in pages.items():
         print(f"{name:<{width}}  {n:4d} page{'s' if n != 1 else ''}")
