@@ -198,3 +198,17 @@ def test_consolidation_written_by_the_row_writer_equals_xlsxwriter(with_issues: 
     # what the clerk typed stays text
     typed = [c for row in a["DiaChi"].iter_rows() for c in row if c.value == "+SUM(1,2) @x"]
     assert len(typed) == 1 and typed[0].data_type == "s"
+
+
+def test_messages_rendered_once_are_the_issues_own(with_issues: Path) -> None:
+    from xl_nhandao.consolidate.messages import Messages
+
+    result = consolidate([with_issues], today=TODAY)
+    issues = [i for s in result.submissions if s.report for i in s.report.issues]
+    assert issues
+    messages = Messages()
+    for _ in range(2):  # rendered, then from the cache
+        for i in issues:
+            for lang in ("vi", "en"):
+                assert messages.message(i, lang) == i.message(lang)  # type: ignore[arg-type]
+                assert messages.hint(i, lang) == i.hint(lang)  # type: ignore[arg-type]

@@ -17,10 +17,8 @@ thousands separator; amounts and counts do (``1.500.000``).
 
 from __future__ import annotations
 
-import gc
 import io
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +43,7 @@ from .aggregates import (
 )
 from .messages import Messages
 from .rowwriter import Column, Package, Table, format_indices, write_with_xlsxwriter
+from .speed import no_cyclic_gc
 
 if TYPE_CHECKING:
     from .model import UnitFigures
@@ -72,25 +71,12 @@ def write_consolidation(result: Consolidation, out: Path, force: bool = False) -
     write_atomic(out, lambda tmp: _write(result, tmp, when))
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Writing makes millions of short-lived objects and no reference cycles: the
-    cyclic collector would only scan the merged rows over and over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _write(result: Consolidation, path: Path, when: datetime, row_writer: bool = True) -> None:
     """Write the workbook to ``path``; ``row_writer=False`` writes the large sheets
     with XlsxWriter too (the reference the tests compare the row writer with)."""
     import xlsxwriter
 
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         buffer = io.BytesIO()
         wb = xlsxwriter.Workbook(buffer if row_writer else str(path),
                                  {"strings_to_numbers": False, "strings_to_formulas": False,
