@@ -15,6 +15,8 @@ import math
 import unicodedata
 from functools import lru_cache
 
+from ..vn.text import register_cache
+
 #: Column widths are in characters of the default font (XlsxWriter, openpyxl: Calibri
 #: 11, whose digits are 7 px wide); a column of width ``w`` is ``int(7 w + 0.5) + 5`` px.
 DIGIT_PX = 7
@@ -95,6 +97,10 @@ def lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) 
                 w -= extra * room
             used = w
     return max(n, 1)
+
+
+register_cache(text_em.cache_clear)
+register_cache(lines.cache_clear)
 
 
 def height_pt(n_lines: int, size: float = FONT_SIZE) -> float:
