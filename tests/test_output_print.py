@@ -53,9 +53,17 @@ def output(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _width(ws, column: int) -> float:
+    """The width of ``column`` (1-based); columns of equal width are stored as one range,
+    which openpyxl keeps under the range's first letter only."""
     from openpyxl.utils import get_column_letter
 
-    return ws.column_dimensions[get_column_letter(column)].width
+    letter = get_column_letter(column)
+    if letter in ws.column_dimensions:  # a workbook built in memory
+        return ws.column_dimensions[letter].width
+    for d in ws.column_dimensions.values():
+        if d.min and d.max and d.min <= column <= d.max:
+            return d.width
+    raise AssertionError(f"{ws.title}: no width set for column {column}")
 
 
 def _needed_pt(ws, row: int, bold: bool = False) -> float:
