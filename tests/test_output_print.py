@@ -127,6 +127,11 @@ def test_registers_print_their_key_columns(output: Path) -> None:
         letter = get_column_letter(header.index(last) + 1)
         assert str(ws.print_area) == f"'{name}'!$A$1:${letter}${ws.max_row}", name
         assert header[0] == "STT"
+        # printed text is never cut at the column's edge: it shrinks to fit
+        for c in range(header.index(last) + 1):
+            cell = ws.cell(2, c + 1)
+            if isinstance(cell.value, str) and len(cell.value) > 12 and header[c] != "Mã địa chỉ":
+                assert cell.alignment.shrink_to_fit, (name, header[c])
 
 
 def test_years_codes_and_row_numbers_have_no_thousands_separator(output: Path) -> None:

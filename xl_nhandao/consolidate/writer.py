@@ -146,6 +146,8 @@ def _formats(wb) -> dict[str, object]:
         "whole": wb.add_format({**base, "num_format": "0", "align": "center"}),
         "pct": wb.add_format({**base, "num_format": "0.0"}),
         "code": wb.add_format({**base, "num_format": "@"}),
+        # a register's printed text (names, content): shown whole, in a smaller font if need be
+        "shrink": wb.add_format({**base, "shrink": True}),
         "bold_int": wb.add_format({**base, "num_format": "#,##0", "bold": True, "top": 1}),
         "bold_pct": wb.add_format({**base, "num_format": "0.0", "bold": True, "top": 1}),
         "bold": wb.add_format({**base, "bold": True, "top": 1}),
@@ -357,7 +359,7 @@ def _ledger(wb, f, result: Consolidation) -> None:
     ws.write_string(1, 0, f"Kỳ {p.label}; hạn nộp {p.deadline():%d/%m/%Y}.", f["subtitle"])
     headers = ["Mã đơn vị", "Đơn vị", "Tệp", "Trang", "SHA-256", "Ngày lập báo cáo", "Trạng thái", "Nộp muộn",
                "Dòng DiaChi", "Dòng DangKy", "Dòng TroGiup", "Lỗi", "Cảnh báo", "Loại bản nộp", "Lý do / ghi chú"]
-    widths = [8, 18, 20, 9, 19, 11, 11, 7, 8, 8, 8, 6, 8, 13, 40]
+    widths = [8, 21, 20, 9, 19, 11, 11, 7, 8, 8, 8, 6, 8, 13, 37]
     _table_header(ws, f, 3, headers, widths)
     wrap, small = f["wrap"], f["small"]
     r = 4
@@ -402,6 +404,7 @@ def _ledger(wb, f, result: Consolidation) -> None:
 
 # -- merged registers ------------------------------------------------------------------
 def _register_columns(spec: standard.TableSheet) -> list[Column]:
+    printed = True
     columns = []
     for fl in spec.fields:
         k = fl.kind
@@ -414,7 +417,8 @@ def _register_columns(spec: standard.TableSheet) -> list[Column]:
         elif k in (standard.CCCD, standard.COMMUNE) or fl.key == "nguon_don_vi":
             columns.append(Column(fl.header, fl.width, "code"))
         else:
-            columns.append(Column(fl.header, fl.width))
+            columns.append(Column(fl.header, fl.width, "shrink" if printed and k == standard.TEXT else "text"))
+        printed = printed and fl.key != PRINTED_UNTIL[spec.name]
     return columns
 
 
@@ -541,11 +545,11 @@ def _excluded(result: Consolidation) -> Table:
 def _issues(result: Consolidation, messages: Messages) -> Table:
     labels = SEVERITY_LABELS["vi"]
     severity = {labels["error"]: "red", labels["warning"]: "yellow"}
-    columns = [Column("Tệp", 18, "wrap", wrap=True), Column("Đơn vị", 8, "code"),
+    columns = [Column("Tệp", 20, "wrap", wrap=True), Column("Đơn vị", 8, "code"),
                Column("Mức độ", 9, styles=severity), Column("Trang", 9), Column("Dòng", 6, "whole", number=True),
                Column("Cột", 14, "wrap", wrap=True), Column("Ô", 6), Column("Giá trị", 14, "wrap", wrap=True),
                Column("Nội dung", 48, "wrap", wrap=True), Column("Cách sửa", 38, "wrap", wrap=True),
-               Column("Mã lỗi", 18)]
+               Column("Mã lỗi", 23)]
 
     def rows() -> Iterator[list[object]]:
         for s in result.submissions:
