@@ -10,7 +10,10 @@ edited, nothing else changes: charts, page setup and styles stay as written). Hi
 sheets do not print and are skipped, as Excel and LibreOffice do.
 
 Needs ``soffice`` (Debian: libreoffice-calc) and ``pdftoppm``/``pdfinfo``
-(Debian: poppler-utils). Not used by CI: it is for people checking printouts.
+(Debian: poppler-utils), and for column widths as Excel has them the Carlito font
+(Debian: fonts-crosextra-carlito, metric-compatible with Calibri, the default font
+whose digit width sets the width of a column; without it columns print about a third
+wider). Not used by CI: it is for people checking printouts.
 """
 
 from __future__ import annotations
