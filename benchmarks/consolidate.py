@@ -10,11 +10,13 @@ the synthetic generator, then times, alternating over several rounds:
   (c) ``xl-nhandao consolidate``: every rule, the policy, the merge, the indicators
       and the full output workbook (the library call behind the command).
 
-It prints each time, rows/s, and the ratio (c)/(a) (goal ≤ 1.5). ``--national`` also
-builds 3,321 communes (~500,000 rows) and runs (c) once in a child process, printing
-its time and peak memory (goal ≤ 2 GB). Medians; the machine is shared, compare ratios.
+The three run one after the other in every round, so each round's ratio (c)/(a) compares
+runs made under the same load. It prints each median, rows/s, and the median and range
+of the per-round ratio (c)/(a) (goal ≤ 1.00). ``--national`` also builds 3,321 communes
+(~512,000 rows) and runs (c) in a child process, printing its time and peak memory
+(goal ≤ 60 s and ≤ 1 GB). The machine is shared: compare ratios, not seconds.
 
-    python benchmarks/consolidate.py [--communes 300] [--rounds 3] [--skip-pandas] [--national]
+    python benchmarks/consolidate.py [--communes 300] [--rounds 5] [--skip-pandas] [--national]
 """
 
 from __future__ import annotations
@@ -97,7 +99,9 @@ def ours(folder: Path, out: Path) -> dict[str, object]:
 
     from xl_nhandao.consolidate import consolidate
     from xl_nhandao.consolidate.writer import write_consolidation
+    from xl_nhandao.vn.text import clear_caches
 
+    clear_caches()  # cold caches, as in a fresh process: every round pays for its parsing
     result = consolidate([folder], "2024", today=date(2024, 12, 31), exclude=[out])
     write_consolidation(result, out)
     return result.rows
@@ -118,7 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=300)
     parser.add_argument("--rows", type=int, default=45_000, help="data rows in all (about)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--national", action="store_true", help="also 3,321 communes, ~500,000 rows")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -150,12 +154,14 @@ def main() -> None:
             result = ours(folder, Path(tmp) / "ours.xlsx")
             c.append(time.perf_counter() - t)
         ma, mc = statistics.median(a), statistics.median(c)
+        ratios = [y / x for x, y in zip(a, c)]
         print(f"(a) bare I/O (calamine read + XlsxWriter write) : {ma:7.2f} s  ({rows / ma:,.0f} rows/s)")
         if b:
             mb = statistics.median(b)
             print(f"(b) naive pandas (openpyxl read/concat/write)  : {mb:7.2f} s  ({rows / mb:,.0f} rows/s)")
         print(f"(c) xl-nhandao consolidate                     : {mc:7.2f} s  ({rows / mc:,.0f} rows/s)")
-        print(f"ratio (c)/(a)                                  : {mc / ma:7.2f}   (goal ≤ 1.50)")
+        print(f"ratio (c)/(a), median of {len(ratios)} rounds              : {statistics.median(ratios):7.2f}   "
+              f"(range {min(ratios):.2f}–{max(ratios):.2f}; goal ≤ 1.00)")
         if b:
             print(f"ratio (b)/(c)                                  : {statistics.median(b) / mc:7.2f}")
         print(f"rows: {result}")
@@ -170,8 +176,8 @@ def main() -> None:
             proc = subprocess.run([sys.executable, __file__, "--child", str(folder), str(Path(tmp) / "vn.xlsx")],
                                   capture_output=True, text=True, check=True)
             figures = json.loads(proc.stdout.strip().splitlines()[-1])
-            print(f"national: consolidate {figures['seconds']:.1f} s, peak memory {figures['peak_mb']:,.0f} MB "
-                  f"(goal ≤ 2,048 MB), rows {figures['rows']}")
+            print(f"national: consolidate {figures['seconds']:.1f} s (goal ≤ 60 s), peak memory "
+                  f"{figures['peak_mb']:,.0f} MB (goal ≤ 1,024 MB), rows {figures['rows']}")
 
 
 if __name__ == "__main__":

@@ -50,8 +50,9 @@ from xl_nhandao.workbook.indicators import INDICATORS
 CODES = [i.code for i in INDICATORS]
 #: Data rows of a clean book, by sheet, and their Excel rows.
 ROWS = {"DiaChi": 3, "DangKy": 2, "TroGiup": 3}
-SHEETS = ["TongHop", "ChiTieu", "NopBaoCao", "DiaChi", "DangKy", "TroGiup", "TrungLap", "LoaiTru", "Loi",
-          "ThongTin", "BieuDo"]
+#: In the order a reader needs them: figures, charts, who submitted, what to fix, the rows.
+SHEETS = ["TongHop", "ChiTieu", "BieuDo", "NopBaoCao", "TrungLap", "Loi", "LoaiTru", "DiaChi", "DangKy", "TroGiup",
+          "ThongTin"]
 
 
 # -- helpers ----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_every_situation_is_in_the_demo(demo) -> None:
 def test_outputs_exist_and_are_valid(demo) -> None:
     assert demo.output.is_file() and demo.expect_file.is_file()
     wb = load_workbook(demo.output, read_only=True)
-    assert wb.sheetnames[:3] == ["TongHop", "ChiTieu", "NopBaoCao"]
+    assert wb.sheetnames[:4] == ["TongHop", "ChiTieu", "BieuDo", "NopBaoCao"]
     for marked in demo.annotated:
         assert "Loi" in load_workbook(marked, read_only=True).sheetnames
 

@@ -25,6 +25,7 @@ from ..workbook import indicators
 from ..workbook.indicators import INDICATORS, Targets
 from ..workbook.reader import Record
 from .inputs import collect_inputs, read_submissions
+from .messages import Messages
 from .model import (
     ADDITIVE,
     REGISTER_SHEETS,
@@ -37,6 +38,7 @@ from .model import (
 )
 from .policy import apply_policy, expected_units, parent_of
 from .result import Consolidation
+from .speed import no_cyclic_gc
 
 
 # -- merging ---------------------------------------------------------------------------
@@ -72,11 +74,12 @@ def consolidate(
     if not files:
         raise RunError("no-inputs", paths=", ".join(str(p) for p in inputs))
     subs: list[Submission] = []
-    for done, (path, name) in enumerate(files, start=1):
-        subs.extend(read_submissions(path, name, today))
-        if progress:
-            progress(done, len(files), name)
-    return merge(subs, period_label, expect, parent_code, today, quarter_days, preparer=preparer)
+    with no_cyclic_gc():
+        for done, (path, name) in enumerate(files, start=1):
+            subs.extend(read_submissions(path, name, today))
+            if progress:
+                progress(done, len(files), name)
+        return merge(subs, period_label, expect, parent_code, today, quarter_days, preparer=preparer)
 
 
 def merge(subs: list[Submission], period_label: str | None = None, expect: str | None = None,
@@ -134,6 +137,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
 
     merged: dict[str, list[MergedRow]] = {t: [] for t in REGISTER_SHEETS}
     excluded: list[Exclusion] = []
+    messages = Messages()
     read = dict.fromkeys(REGISTER_SHEETS, 0)
     unit_info: dict[str, tuple[str | None, str | None, Targets]] = {}
     stated: dict[str, dict[str, object]] = {}
@@ -184,8 +188,8 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                 if not rec.valid:
                     found = issues_by_row.get((sheet, rec.row), [])
                     excluded.append(Exclusion(t, unit, s.file, sheet, rec.row, Reason("row-errors", {
-                        "messages": " ".join(f"{i.cell}: {i.message('vi')}" for i in found),
-                        "messages_en": " ".join(f"{i.cell}: {i.message('en')}" for i in found),
+                        "messages": " ".join(f"{i.cell}: {messages.message(i, 'vi')}" for i in found),
+                        "messages_en": " ".join(f"{i.cell}: {messages.message(i, 'en')}" for i in found),
                         "codes": ", ".join(dict.fromkeys(i.code for i in found))})))
                     continue
                 if t == "DiaChi" and key:
@@ -195,6 +199,10 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                     reason = "address-errors" if rec.values.get("_addr") in all_addresses else "address-missing"
                     excluded.append(Exclusion(t, unit, s.file, sheet, rec.row, Reason(reason, {"address": code})))
                     continue
+                if key is not None and rec.values.get("_addr") != key:
+                    # a merged row's address key is unique across units (the indicators
+                    # count distinct addresses by it); set once, not copied per figure
+                    rec.values["_addr"] = key
                 merged[t].append(MergedRow(t, unit, rec.values, s.file, sheet, rec.row, key))
     counted = {t: len(merged[t]) for t in REGISTER_SHEETS}
 
@@ -219,10 +227,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     rows_by_unit: dict[str, dict[str, list[dict[str, object]]]] = defaultdict(lambda: defaultdict(list))
     for t in REGISTER_SHEETS:
         for row in merged[t]:
-            values = dict(row.values)
-            if row.key:
-                values["_addr"] = row.key
-            rows_by_unit[row.unit][t].append(values)
+            rows_by_unit[row.unit][t].append(row.values)
     units: dict[str, UnitFigures] = {}
     for code in sorted(set(unit_info) | set(rows_by_unit) | set(stated)):
         name, level, targets = unit_info.get(code, (None, None, Targets()))
@@ -293,9 +298,10 @@ def _figures_from(merged: dict[str, list[MergedRow]], members: set[str], units: 
     two of them (same valid CCCD) counts once; events and values add up; units that
     sent only figures add them as given."""
     canonical, _ = _same_person([r for r in merged["DiaChi"] if r.unit in members])
-    addresses = [dict(r.values, _addr=r.key) for r in merged["DiaChi"] if r.unit in members and r.key not in canonical]
-    events = [dict(r.values, _addr=canonical.get(r.key, r.key)) for r in merged["TroGiup"]  # type: ignore[arg-type]
-              if r.unit in members]
+    addresses = [r.values for r in merged["DiaChi"] if r.unit in members and r.key not in canonical]
+    # an event of a person registered twice counts for the address counted
+    events = [r.values if r.key not in canonical else dict(r.values, _addr=canonical[r.key])  # type: ignore[index]
+              for r in merged["TroGiup"] if r.unit in members]
     registrations = [r.values for r in merged["DangKy"] if r.unit in members]
     totals = indicators.compute(addresses, registrations, events, period, targets)
     for code in members:

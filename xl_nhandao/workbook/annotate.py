@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..i18n import Lang
 from ..issues import SEVERITY_LABELS, Issue
+from . import printing
 from .output import check_output, save_openpyxl
 
 ISSUES_SHEET = "Loi"
@@ -168,12 +169,15 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
     else:
         headers = ["Severity", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint", "Code"]
     ws.append(headers)
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)  # the body's font (a font-less bold prints wider in LibreOffice)
+    header_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for c in ws[1]:
         c.font = bold
         c.fill = PatternFill("solid", fgColor="F2DCDB")
+        c.alignment = header_align
     link_font = Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     for i in issues:
         ws.append([names[i.severity], i.sheet, i.row, i.column, i.cell, i.value, i.message(lang), i.hint(lang),
                    i.code])
@@ -184,10 +188,23 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
             cell.font = link_font
         if i.severity in FILL:
             ws.cell(r, 1).fill = PatternFill("solid", fgColor=FILL[i.severity])
-        for c in (7, 8):
-            ws.cell(r, c).alignment = wrap
-    for letter, width in zip("ABCDEFGHI", (10, 12, 6, 18, 7, 16, 55, 45, 22)):
+        # long text wraps (column, sheet, value, message, hint) in a row tall enough
+        texts = []
+        for c in range(1, 10):
+            cell = ws.cell(r, c)
+            if c in _WRAPPED:
+                cell.alignment = wrap
+                if isinstance(cell.value, str) and cell.value:
+                    texts.append(printing.lines(cell.value, _ISSUE_WIDTHS[c - 1]))
+            else:
+                cell.alignment = top
+        n = max(texts, default=1)
+        if n > 1:
+            ws.row_dimensions[r].height = printing.height_pt(n)
+    for letter, width in zip("ABCDEFGHI", _ISSUE_WIDTHS):
         ws.column_dimensions[letter].width = width
+    ws.row_dimensions[1].height = printing.height_pt(
+        max(printing.lines(h, w, bold=True) for h, w in zip(headers, _ISSUE_WIDTHS)))
     ws.freeze_panes = "A2"
     ws.auto_filter = AutoFilter(ref=f"A1:I{max(ws.max_row, 1)}")
     ws.page_setup.orientation = "landscape"
@@ -195,7 +212,15 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "Trang &P / &N"
     ws.print_title_rows = "1:1"
+
+
+#: Widths of the Loi sheet's columns (Mức độ … Mã lỗi) and the ones whose text wraps.
+_ISSUE_WIDTHS = (10, 11, 7, 16, 7, 16, 50, 42, 20)
+_WRAPPED = {2, 4, 6, 7, 8}
 
 
 def _quote(sheet: str) -> str:

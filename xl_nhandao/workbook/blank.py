@@ -398,9 +398,16 @@ def _build_solieu(wb) -> None:
 
 
 def _build_guide(wb) -> None:
+    """HuongDan: the steps, then the code lists; prints on one A4 page width, each step
+    wrapped across both columns in a row tall enough for it."""
+    from openpyxl.styles import Alignment, Font
+
+    from . import printing
+
     ws = wb.create_sheet(standard.GUIDE_SHEET)
     st = _styles()
     ws.cell(1, 1, "HƯỚNG DẪN NHẬP SỔ").font = st["title"]
+    ws.row_dimensions[1].height = 24
     lines = [
         "1. Trang ThongTin: điền đơn vị, kỳ báo cáo (năm tính từ 25/11 năm trước đến 24/11), ngày lập báo cáo.",
         "2. Trang DiaChi: mỗi địa chỉ nhân đạo một dòng, mã địa chỉ không trùng (gợi ý <Mã xã>-<4 số>).",
@@ -410,21 +417,29 @@ def _build_guide(wb) -> None:
         "6. Ngày ghi ngày trước tháng sau (05/03/2024). Số CCCD đủ 12 số. Cột có dấu * là bắt buộc.",
         "7. Kiểm tra sổ: nút “Kiểm tra dữ liệu” trên thẻ Nhân đạo, hoặc lệnh: xl-nhandao validate so.xlsx",
     ]
+    widths = (12, 74)
+    body = Font(name="Times New Roman", size=12)
+    wrap = Alignment(wrap_text=True, vertical="top")
     r = 3
     for line in lines:
-        ws.cell(r, 1, line)
+        cell = ws.cell(r, 1, line)
+        cell.font, cell.alignment = body, wrap
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        n = printing.lines(line, sum(widths), size=12)
+        ws.row_dimensions[r].height = printing.height_pt(n, 12)
         r += 1
     for cl in (codes.CATEGORIES, codes.SUPPORT_FORMS):
         r += 1
         ws.cell(r, 1, f"Mã {cl.title.lower()}").font = st["header"]
         r += 1
         for e in cl.entries:
-            ws.cell(r, 1, e.code)
-            ws.cell(r, 2, e.label)
+            ws.cell(r, 1, e.code).font = body
+            ws.cell(r, 2, e.label).font = body
             r += 1
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["A"].width = widths[0]
+    ws.column_dimensions["B"].width = widths[1]
     _protect(ws)
+    _print_setup(ws, landscape=False, title_rows=None)
 
 
 def default_period(today: date | None = None) -> Period:
