@@ -37,10 +37,13 @@ class Messages:
         if names is None:
             t = issue.type
             template = t.message(lang) if what == "message" else t.hint(lang)
-            names = self._fields[(issue.code, lang, what)] = _field_names(template)
+            # a template with derived parameters may depend on any parameter: all of them
+            names = self._fields[(issue.code, lang, what)] = _field_names(template) if t.derive is None else ()
         params = issue.params
+        if not names and issue.type.derive is not None:
+            names = (*_LOCATION, *sorted(params))
         values = (params[n] if n in params else (getattr(issue, n) if n in _LOCATION else None) for n in names)
-        key = (issue.code, lang, what, *((type(v), v) for v in values))  # True and 1 render apart
+        key = (issue.code, lang, what, names, *((type(v), v) for v in values))  # True and 1 render apart
         try:
             text = self._texts.get(key)
         except TypeError:  # a parameter that cannot be a key (a list): render each time
