@@ -87,8 +87,9 @@ def test_tables_print_landscape_fitted_to_the_width_with_their_header_on_every_p
         ws = wb[name]
         setup = ws.page_setup
         assert (setup.paperSize, setup.orientation) == (9, "landscape"), name
-        # fitToWidth is 1 when absent (the file format's default)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), name
+        if name != "TongHop":  # TongHop prints as panels (below)
+            # fitToWidth is 1 when absent (the file format's default)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), name
         assert ws.print_title_rows == f"${header}:${header}", name
         assert ws.oddFooter.center.text == "Trang &P / &N", name
         # the header row shows every header whole, wrapped in its column
@@ -97,6 +98,28 @@ def test_tables_print_landscape_fitted_to_the_width_with_their_header_on_every_p
     # TongHop's indicator headers take several lines in columns as narrow as the figures
     assert wb["TongHop"].row_dimensions[4].height > 45
     assert wb["ThongTin"].page_setup.orientation == "portrait" and wb["ThongTin"].sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_tonghop_prints_as_panels_each_one_page_wide(output: Path) -> None:
+    """45 columns fitted to one page print at a third of their size: TongHop prints as the
+    main indicators, the value by form and the addresses by category, each panel one A4
+    landscape page wide at one readable scale, the unit's code and name on every page."""
+    ws = load_workbook(output)["TongHop"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    scale = ws.page_setup.scale
+    assert 50 <= scale <= 100
+    assert ws.print_title_cols == "$A:$B"
+    breaks = [b.id for b in ws.col_breaks.brk]
+    headers = [c.value for c in ws[4]]
+    panels = [(0, breaks[0]), (breaks[0], breaks[1]), (breaks[1], len(headers))]
+    assert headers[breaks[0]].startswith("Giá trị trợ giúp: ") and headers[breaks[1]].startswith("Địa chỉ có hồ sơ: ")
+    for start, end in panels:
+        columns = ([] if start == 0 else [1, 2]) + list(range(start + 1, end + 1))
+        width = sum(printing.column_width_pt(_width(ws, c)) for c in columns)
+        assert width * scale / 100 <= printing.A4_LANDSCAPE_PT, (start, end)
+    # the total row is not alone on a page: these few units, the total and the overlap fit one page
+    rows_pt = [ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1)]
+    assert len(printing.pages(rows_pt, scale, printing.A4_LANDSCAPE_HEIGHT_PT, 1, 3)) == 1
 
 
 def test_long_text_wraps_in_rows_tall_enough(output: Path) -> None:

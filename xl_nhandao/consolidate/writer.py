@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..issues import SEVERITY_LABELS
 from ..vn.values import EXCEL_EPOCH
 from ..workbook import codes, printing, standard
-from ..workbook.indicators import INDICATORS
+from ..workbook.indicators import INDICATORS, Indicator
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from .aggregates import (
     CHITIEU_HEADS,
@@ -231,12 +231,22 @@ def _table_sheet(wb, f, table: Table, printed: int | None = None, frozen: tuple[
 
 
 # -- TongHop ---------------------------------------------------------------------------
-def _indicator_widths(result: Consolidation) -> list[float]:
+def _panels() -> list[list[Indicator]]:
+    """TongHop's indicators in the three panels it prints as, each one A4 landscape page
+    wide with the unit's code and name repeated: the main indicators, the value of
+    support by form, addresses by category."""
+    forms = [i for i in INDICATORS if i.code.startswith("gia_tri_") and i.code[8:] in codes.SUPPORT_FORMS.codes]
+    categories = [i for i in INDICATORS if i.code.startswith("doi_tuong_")]
+    rest = set(map(id, forms + categories))
+    return [[i for i in INDICATORS if id(i) not in rest], forms, categories]
+
+
+def _indicator_widths(result: Consolidation, indicators: Sequence[Indicator]) -> list[float]:
     """Each indicator column as narrow as its figures and its header allow (the header
-    wraps to at most 6 lines, words kept whole), so the table fits the page width."""
+    wraps to at most 6 lines, words kept whole), so a panel fits the page width."""
     lines = [*result.units.values(), *result.districts.values()]
     widths = []
-    for ind in INDICATORS:
+    for ind in indicators:
         values = [u.figures.get(ind.code) for u in lines] + [result.totals.get(ind.code), result.overlap.get(ind.code)]
         numbers = [abs(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
         decimals = 1 if ind.kind == "percent" else 0
@@ -252,33 +262,63 @@ def _indicator_widths(result: Consolidation) -> list[float]:
 
 
 def _tonghop(wb, f, result: Consolidation) -> None:
-    ws = _sheet(wb, TONGHOP)
+    ws = _sheet(wb, TONGHOP, fit=False)
     who = result.parent_name or "đơn vị cấp trên"
     ws.write_string(0, 0, f"TỔNG HỢP CHỈ SỐ CUỘC VẬN ĐỘNG — {who.upper()}", f["title"])
     p = result.period
     ws.write_string(1, 0, f"Kỳ {p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}). Tổng của đơn vị cấp trên tính từ các "
                           "dòng đã gộp: một người do hai đơn vị cùng đăng ký (trùng CCCD) chỉ tính một lần.",
                     f["subtitle"])
-    headers = [*TONGHOP_FIXED, *(i.label for i in INDICATORS)]
+    panels = _panels()
+    shown = [i for panel in panels for i in panel]
+    headers = [*TONGHOP_FIXED, *(i.label for i in shown)]
     fixed_widths = [7.0, 22.0, 6.0, 11.0]
-    widths = [*fixed_widths, *_indicator_widths(result)]
+    panel_widths = [_indicator_widths(result, panel) for panel in panels]
+    widths = [*fixed_widths, *(w for pw in panel_widths for w in pw)]
     _table_header(ws, f, 3, headers, widths)
     ws.freeze_panes(4, 2)
-    kinds = [i.kind for i in INDICATORS]
-    r = 4
+    ws.repeat_columns(0, 1)
 
-    def line(code: str, name: str | None, level: str | None, source: str, figures: dict[str, object],
-             style: str = "") -> None:
-        nonlocal r
+    lines: list[tuple[str, str | None, str | None, str, dict[str, object], str]] = []
+    groups: dict[str | None, list[UnitFigures]] = {}
+    for u in result.units.values():
+        groups.setdefault(u.district if result.districts else None, []).append(u)
+    for district in sorted(groups, key=lambda d: d or ""):
+        if district is not None and district in result.districts:
+            d = result.districts[district]
+            lines.append((d.code, d.name, d.level, SOURCE_DISTRICT, d.figures, "bold"))
+        lines += [(u.code, u.name, u.level, SOURCE_REGISTER if u.source == "register" else SOURCE_AGGREGATE,
+                   u.figures, "") for u in groups[district]]
+    lines.append((result.parent_code or "", result.parent_name, result.parent.level if result.parent else None,
+                  SOURCE_TOTAL, result.totals, "bold"))
+    lines.append(("", "Trùng lặp giữa các đơn vị (đã trừ khỏi tổng)", None, SOURCE_OVERLAP, result.overlap, "italic"))
+    heights = [_wrapped_px([(name, fixed_widths[1]), (source, fixed_widths[3])]) for _, name, _, source, _, _ in lines]
+
+    # Printed as panels, each one page wide, at one scale with a page break between
+    # them (Excel ignores manual breaks on a sheet fitted to a page count).
+    width = printing.column_width_pt
+    repeated = sum(map(width, fixed_widths[:2]))
+    panel_pt = [sum(map(width, fixed_widths)) + sum(map(width, panel_widths[0]))]
+    panel_pt += [repeated + sum(map(width, pw)) for pw in panel_widths[1:]]
+    rows_pt = [printing.height_pt(1, 14) + 2, printing.height_pt(1), printing.height_pt(1),
+               _header_px(headers, widths) * 0.75, *((h or 20) * 0.75 for h in heights)]
+    ws.set_print_scale(printing.scale_for(max(panel_pt), rows_pt, repeated_rows=1, first_rows=3))
+    breaks, c = [], len(TONGHOP_FIXED)
+    for panel in panels[:-1]:
+        c += len(panel)
+        breaks.append(c)
+    ws.set_v_pagebreaks(breaks)
+
+    kinds = [i.kind for i in shown]
+    for r, ((code, name, level, source, figures, style), height) in enumerate(zip(lines, heights), start=4):
         fixed_fmt = f["bold_wrap"] if style == "bold" else (f["italic_wrap"] if style == "italic" else f["wrap"])
         ws.write_string(r, 0, code or "", fixed_fmt)
         ws.write_string(r, 1, name or "", fixed_fmt)
         ws.write_string(r, 2, level or "", fixed_fmt)
         ws.write_string(r, 3, source, fixed_fmt)
-        height = _wrapped_px([(name, fixed_widths[1]), (source, fixed_widths[3])])
         if height:
             ws.set_row_pixels(r, height)
-        for c, (ind, kind) in enumerate(zip(INDICATORS, kinds), start=4):
+        for c, (ind, kind) in enumerate(zip(shown, kinds), start=4):
             v = figures.get(ind.code)
             if style == "bold" and isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.write_number(r, c, v, f["bold_pct"] if kind == "percent" else f["bold_int"])
@@ -286,23 +326,7 @@ def _tonghop(wb, f, result: Consolidation) -> None:
                 ws.write_number(r, c, v, f["italic_int"])
             else:
                 _write_value(ws, f, r, c, v, kind)
-        r += 1
-
-    groups: dict[str | None, list[UnitFigures]] = {}
-    for u in result.units.values():
-        key = u.district if result.districts else None
-        groups.setdefault(key, []).append(u)
-    for district in sorted(groups, key=lambda d: d or ""):
-        if district is not None and district in result.districts:
-            d = result.districts[district]
-            line(d.code, d.name, d.level, SOURCE_DISTRICT, d.figures, "bold")
-        for u in groups[district]:
-            line(u.code, u.name, u.level, SOURCE_REGISTER if u.source == "register" else SOURCE_AGGREGATE,
-                 u.figures)
-    line(result.parent_code or "", result.parent_name, result.parent.level if result.parent else None,
-         SOURCE_TOTAL, result.totals, "bold")
-    line("", "Trùng lặp giữa các đơn vị (đã trừ khỏi tổng)", None, SOURCE_OVERLAP, result.overlap, "italic")
-    ws.autofilter(3, 0, max(r - 1, 4), len(headers) - 1)
+    ws.autofilter(3, 0, max(3 + len(lines), 4), len(headers) - 1)
 
 
 # -- ChiTieu ---------------------------------------------------------------------------

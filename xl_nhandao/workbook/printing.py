@@ -27,6 +27,11 @@ FONT_SIZE = 11
 #: Printable A4 width in points at 0.4" side margins: landscape and portrait.
 A4_LANDSCAPE_PT = (297 / 25.4 - 0.8) * 72
 A4_PORTRAIT_PT = (210 / 25.4 - 0.8) * 72
+#: Printable A4 height in points, landscape, at 0.6" top and bottom margins.
+A4_LANDSCAPE_HEIGHT_PT = (210 / 25.4 - 1.2) * 72
+#: Share of the computed room a sheet printed at a fixed scale may use: Excel's and
+#: LibreOffice's column widths differ by a few per cent from the estimate.
+ROOM = 0.92
 
 # Advance widths of Times New Roman, in em (regular weight).
 _WIDTHS: dict[str, float] = {
@@ -64,6 +69,11 @@ def text_em(text: str, bold: bool = False) -> float:
 def column_pt(width: float) -> float:
     """The printable width of a column of ``width`` characters, in points."""
     return max(0.0, (int(DIGIT_PX * width + 0.5) + PADDING_PX - MARGIN_PX) * 0.75)
+
+
+def column_width_pt(width: float) -> float:
+    """The whole width of a column of ``width`` characters on the page, in points."""
+    return (int(DIGIT_PX * width + 0.5) + PADDING_PX) * 0.75
 
 
 def width_for(text_pt: float) -> float:
@@ -117,3 +127,34 @@ def number_width(value: float, size: float = FONT_SIZE, bold: bool = False, deci
     """Column width (characters) showing ``value`` with thousands separators."""
     text = f"{value:,.{decimals}f}"
     return width_for(text_em(text, bold) * size)
+
+
+def pages(rows_pt: list[float], scale: float, page_pt: float, repeated_rows: int = 1, first_rows: int = 0) -> list[int]:
+    """How many data rows each page holds when rows of ``rows_pt`` (points, the first
+    ``first_rows`` printed on the first page only, then ``repeated_rows`` header rows
+    repeated on every page, then the data rows) print at ``scale`` %."""
+    room = page_pt * 100 / scale
+    head = sum(rows_pt[first_rows:first_rows + repeated_rows])
+    used = sum(rows_pt[:first_rows]) + head
+    out = [0]
+    for h in rows_pt[first_rows + repeated_rows:]:
+        if used + h > room and out[-1]:
+            out.append(0)
+            used = head
+        used += h
+        out[-1] += 1
+    return out
+
+
+def scale_for(width_pt: float, rows_pt: list[float], repeated_rows: int = 1, first_rows: int = 0,
+              page_width_pt: float = A4_LANDSCAPE_PT, page_height_pt: float = A4_LANDSCAPE_HEIGHT_PT) -> int:
+    """The print scale (%) at which a block ``width_pt`` wide fits the page width, made a
+    little smaller (at most 15 %) when that spares a last page holding only a few rows
+    (a total row alone on a page)."""
+    scale = max(10, min(100, int(100 * ROOM * page_width_pt / width_pt)))
+    counts = pages(rows_pt, scale, page_height_pt * ROOM, repeated_rows, first_rows)
+    if len(counts) > 1 and counts[-1] <= 3:
+        for smaller in range(scale - 1, max(10, int(scale * 0.85)) - 1, -1):
+            if len(pages(rows_pt, smaller, page_height_pt * ROOM, repeated_rows, first_rows)) < len(counts):
+                return smaller
+    return scale
