@@ -241,6 +241,8 @@ def _digits(v: object) -> str | None:
     if isinstance(v, int):
         return str(v) if v >= 0 else None
     if isinstance(v, str):
+        if v.isdigit() and v.isascii():
+            return v
         s = v.strip().lstrip("'").replace(" ", "").replace(".", "").replace("-", "")
         return s if s.isdigit() and s.isascii() else None
     return None
@@ -264,13 +266,21 @@ def parse_cccd(v: object, provinces: frozenset[str]) -> Parsed:
     return None, "cccd-invalid"
 
 
+_CENTURIES = (1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800)
+#: Birth year and gender by the digits GYY of a CCCD (at most 1,000 entries).
+_BIRTHS: dict[str, tuple[int, str]] = {}
+
+
 def cccd_birth(cccd: str) -> tuple[int, str] | None:
     """Birth year and gender encoded in a 12-digit CCCD (G = century+gender, YY)."""
     if len(cccd) != 12:
         return None
-    g = int(cccd[3])
-    century = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[g]
-    return century + int(cccd[4:6]), ("Nam" if g % 2 == 0 else "Nữ")
+    gyy = cccd[3:6]
+    born = _BIRTHS.get(gyy)
+    if born is None:
+        g = int(gyy[0])
+        born = _BIRTHS[gyy] = (_CENTURIES[g] + int(gyy[1:]), "Nam" if g % 2 == 0 else "Nữ")
+    return born
 
 
 def parse_code_digits(v: object, width: int) -> str | None:
