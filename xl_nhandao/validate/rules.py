@@ -117,10 +117,13 @@ class Validator:
     def add(self, code: str, /, *args: object, **params: object) -> Issue:
         return add_issue(self.issues, code, *args, **params)  # type: ignore[arg-type]
 
-    def at(self, table: TableRead, rec: Record, key: str, code: str, value: object = None, **params: object) -> None:
+    def at(self, table: TableRead, i: int, key: str, code: str, value: object = None, **params: object) -> None:
+        """An issue on record ``i`` of ``table``, at the cell of field ``key`` (its value
+        unless another is given)."""
         f = table.spec.field(key)
+        rec = table.records[i]
         self.add(code, table.sheet, rec.row, f.header, table.cell(key, rec.row),
-                 value if value is not None else rec.values.get(key), rec, **params)
+                 value if value is not None else table.column(key)[i], rec, **params)
 
     # -- run ---------------------------------------------------------------------
     def run(self) -> Report:
@@ -288,62 +291,55 @@ class Validator:
                     self.add("sheet-empty-missing", sheet=spec.name)
 
     # -- DiaChi --------------------------------------------------------------------
-    def check_addresses(self, unit: Unit) -> dict[str, Record]:
+    def check_addresses(self, unit: Unit) -> dict[str, int]:
+        """The row rules of DiaChi; returns each address code's first record, by position."""
         table = self.tables["DiaChi"]
-        by_code: dict[str, Record] = {}
-        by_cccd: dict[tuple[object, str], Record] = {}
-        by_person: dict[tuple[object, object, object, str], Record] = {}
+        col = table.column
+        by_code: dict[str, int] = {}
+        by_cccd: dict[tuple[object, str], int] = {}
+        by_person: dict[tuple[object, object, object, str], int] = {}
         report_date = self.ctx.report_date
         unit_communes = self._unit_communes(unit)
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
+        rows = table.records
+        cccds = col("cccd")
+        for i, (addr, cccd, source, year, gender, name, thon, dossier, approval, upload, commune) in enumerate(zip(
+                col("_addr"), cccds, col("nguon_don_vi"), col("nam_sinh"), col("gioi_tinh"), col("ten_key"),
+                col("thon"), col("ngay_lap_ho_so"), col("ngay_phe_duyet"), col("ngay_inhandao"), col("ma_xa"))):
             if addr:
                 first = by_code.get(addr)  # type: ignore[arg-type]
                 if first is None:
-                    by_code[addr] = rec  # type: ignore[index]
+                    by_code[addr] = i  # type: ignore[index]
                 else:
-                    self.at(table, rec, "ma_dia_chi", "duplicate-address-code", first_row=first.row)
-            cccd = v.get("cccd")
-            source = v.get("nguon_don_vi")  # in a consolidation, duplicates across units are TrungLap's
+                    self.at(table, i, "ma_dia_chi", "duplicate-address-code", first_row=rows[first].row)
+            # in a consolidation (source), duplicates across units are TrungLap's
             if isinstance(cccd, str) and len(cccd) == 12:
-                first = by_cccd.get((source, cccd))
-                if first is None:
-                    by_cccd[(source, cccd)] = rec
-                else:
-                    self.at(table, rec, "cccd", "duplicate-cccd", first_row=first.row)
-                year, gender = v.get("nam_sinh"), v.get("gioi_tinh")
-                born = cccd_birth(cccd)
+                first = by_cccd.setdefault((source, cccd), i)  # type: ignore[arg-type]
+                if first != i:
+                    self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
+                born = cccd_birth(cccd)  # type: ignore[arg-type]
                 if born:
                     if isinstance(year, int) and year != born[0]:
-                        self.at(table, rec, "nam_sinh", "cccd-year-mismatch", expected=born[0])
+                        self.at(table, i, "nam_sinh", "cccd-year-mismatch", expected=born[0])
                     if isinstance(gender, str) and gender != born[1]:
-                        self.at(table, rec, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
-            name, year, thon = v.get("ten_key"), v.get("nam_sinh"), v.get("thon")
+                        self.at(table, i, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
             if name and year and isinstance(thon, str):
-                key = (source, name, year, fold(thon))
-                first = by_person.get(key)
-                if first is None:
-                    by_person[key] = rec
-                else:
-                    other = first.values.get("cccd")
+                first = by_person.setdefault((source, name, year, fold(thon)), i)
+                if first != i:
+                    other = cccds[first]
                     distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
                     if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
-                        self.at(table, rec, "ho_ten", "duplicate-person", first_row=first.row)
-            dossier, approval, upload = v.get("ngay_lap_ho_so"), v.get("ngay_phe_duyet"), v.get("ngay_inhandao")
+                        self.at(table, i, "ho_ten", "duplicate-person", first_row=rows[first].row)
             if isinstance(dossier, date):
                 if isinstance(approval, date) and approval < dossier:
-                    self.at(table, rec, "ngay_phe_duyet", "approval-before-dossier", dossier_date=dossier)
+                    self.at(table, i, "ngay_phe_duyet", "approval-before-dossier", dossier_date=dossier)
                 if isinstance(upload, date) and upload < dossier:
-                    self.at(table, rec, "ngay_inhandao", "inhandao-before-dossier", dossier_date=dossier)
+                    self.at(table, i, "ngay_inhandao", "inhandao-before-dossier", dossier_date=dossier)
             if report_date:
-                for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
-                    d = v.get(key)
+                for key, d in (("ngay_lap_ho_so", dossier), ("ngay_phe_duyet", approval), ("ngay_inhandao", upload)):
                     if isinstance(d, date) and d > report_date:
-                        self.at(table, rec, key, "date-after-report", report_date=report_date)
-            commune = v.get("ma_xa")
+                        self.at(table, i, key, "date-after-report", report_date=report_date)
             if unit_communes is not None and isinstance(commune, str) and commune not in unit_communes:
-                self.at(table, rec, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
+                self.at(table, i, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
         return by_code
 
     def _unit_communes(self, unit: Unit) -> set[str] | None:
@@ -363,65 +359,63 @@ class Validator:
         """References can be checked only when the DiaChi sheet could be read."""
         return self.tables["DiaChi"].readable
 
-    def check_registrations(self, addresses: dict[str, Record]) -> None:
+    def check_registrations(self, addresses: dict[str, int]) -> None:
         table = self.tables["DangKy"]
         report_date = self.ctx.report_date
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
+        known = self.addresses_known
+        col = table.column
+        for i, (addr, source, d) in enumerate(zip(col("_addr"), col("nguon_don_vi"), col("ngay_dang_ky"))):
             # A consolidation keeps a registration whose address a lower level excluded (it
             # still counts, SPEC §4): that level checked the reference already.
-            if addr and addr not in addresses and self.addresses_known and not v.get("nguon_don_vi"):
-                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            d = v.get("ngay_dang_ky")
+            if addr and addr not in addresses and known and not source:
+                self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
             if report_date and isinstance(d, date) and d > report_date:
-                self.at(table, rec, "ngay_dang_ky", "date-after-report", report_date=report_date)
+                self.at(table, i, "ngay_dang_ky", "date-after-report", report_date=report_date)
 
     # -- TroGiup ---------------------------------------------------------------------
-    def check_events(self, addresses: dict[str, Record]) -> None:
+    def check_events(self, addresses: dict[str, int]) -> None:
         table = self.tables["TroGiup"]
         report_date = self.ctx.report_date
-        seen: dict[tuple[object, ...], Record] = {}
-        vouchers: dict[tuple[object, str], Record] = {}
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
+        known = self.addresses_known
+        dossiers = self.tables["DiaChi"].column("ngay_lap_ho_so")
+        seen: dict[tuple[object, ...], int] = {}
+        vouchers: dict[tuple[object, str], int] = {}
+        rows = table.records
+        col = table.column
+        addrs = col("_addr")
+        for i, (addr, fund, programme, unit_code, d, kind, amount, voucher) in enumerate(zip(
+                addrs, col("nguon"), col("ten_chuong_trinh"), col("nguon_don_vi"), col("ngay"), col("hinh_thuc"),
+                col("gia_tri"), col("so_chung_tu"))):
             target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if addr and target is None and self.addresses_known:
-                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            if v.get("nguon") == codes.OTHER_PROGRAMME and not v.get("ten_chuong_trinh"):
-                self.at(table, rec, "ten_chuong_trinh", "other-programme-missing", value="")
-            d = v.get("ngay")
+            if addr and target is None and known:
+                self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
+            if fund == codes.OTHER_PROGRAMME and not programme:
+                self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
             if isinstance(d, date):
                 if report_date and d > report_date:
-                    self.at(table, rec, "ngay", "date-after-report", report_date=report_date)
-                dossier = target.values.get("ngay_lap_ho_so") if target else None
+                    self.at(table, i, "ngay", "date-after-report", report_date=report_date)
+                dossier = dossiers[target] if target is not None else None
                 if isinstance(dossier, date) and d < dossier:
-                    self.at(table, rec, "ngay", "event-before-dossier", dossier_date=dossier)
-            key = (addr, d, v.get("hinh_thuc"), v.get("gia_tri"))  # addr includes the source unit
-            if addr and d is not None and v.get("gia_tri") is not None:
-                first = seen.get(key)
-                if first is None:
-                    seen[key] = rec
-                else:
-                    self.at(table, rec, "ma_dia_chi", "duplicate-event", first_row=first.row)
+                    self.at(table, i, "ngay", "event-before-dossier", dossier_date=dossier)
+            if addr and d is not None and amount is not None:
+                first = seen.setdefault((addr, d, kind, amount), i)  # addr includes the source unit
+                if first != i:
+                    self.at(table, i, "ma_dia_chi", "duplicate-event", first_row=rows[first].row)
                     continue
-            voucher = v.get("so_chung_tu")
             if isinstance(voucher, str) and voucher.strip():
-                vk = (v.get("nguon_don_vi"), "".join(voucher.split()).upper())  # vouchers are per unit
-                first = vouchers.get(vk)
-                if first is None:
-                    vouchers[vk] = rec
-                else:
-                    self.at(table, rec, "so_chung_tu", "duplicate-voucher", first_row=first.row)
+                first = vouchers.setdefault((unit_code, "".join(voucher.split()).upper()), i)  # vouchers are per unit
+                if first != i:
+                    self.at(table, i, "so_chung_tu", "duplicate-voucher", first_row=rows[first].row)
         # Events pointing at an address with errors are not counted (SPEC §4): say so,
         # once the address's own issues are known.
-        for rec in table.records:
-            addr = rec.values.get("_addr")
-            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if target is not None and not target.valid:
-                self.at(table, rec, "ma_dia_chi", "address-has-errors", target_row=target.row,
-                        address_sheet=self.address_sheet)
+        records = self.tables["DiaChi"].records
+        failed = {a: records[t] for a, t in addresses.items() if records[t].errors}
+        if failed:
+            for i, addr in enumerate(addrs):
+                target = failed.get(addr) if addr else None  # type: ignore[arg-type]
+                if target is not None:
+                    self.at(table, i, "ma_dia_chi", "address-has-errors", target_row=target.row,
+                            address_sheet=self.address_sheet)
 
     # -- SoLieu ----------------------------------------------------------------------
     def check_solieu(self, report: Report) -> None:
@@ -429,14 +423,12 @@ class Validator:
         if table.sheet is None:
             return
         register_kept = any(self.tables[t.name].records for t in standard.TABLES)
-        for rec in table.records:
-            code = rec.values.get("ma_chi_so")
-            value = rec.values.get("gia_tri")
+        for i, (code, value) in enumerate(zip(table.column("ma_chi_so"), table.column("gia_tri"))):
             if not isinstance(code, str):
                 continue
             code = code.strip()
             if code not in indicators.BY_CODE:
-                self.at(table, rec, "ma_chi_so", "indicator-unknown")
+                self.at(table, i, "ma_chi_so", "indicator-unknown")
                 continue
             if value is None:
                 continue
@@ -445,7 +437,7 @@ class Validator:
                 continue
             expected = report.figures.get(code)
             if not _same_figure(value, expected):
-                self.at(table, rec, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
+                self.at(table, i, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
                         expected=_figure_text(expected))
 
 
