@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise, repeat
@@ -139,7 +139,7 @@ class Record:
 
 
 class Columns(dict):  # type: ignore[type-arg]
-    """A table's values as read, by field key: one list per column, one value per record.
+    """A table's values as read, by field key: one tuple per column, one value per record.
     :meth:`row` gives a record's values as a dict (all the dicts are built the first time)."""
 
     __slots__ = ("_rows",)
@@ -162,7 +162,7 @@ class TableRead:
     total_row: int | None = None
     #: The sheet exists, its header was found and every required column is there.
     readable: bool = False
-    #: The records' values as read, by field key: one list per read column (and per
+    #: The records' values as read, by field key: one tuple per read column (and per
     #: derived key), one value per record.
     by_key: Columns = field(default_factory=Columns)
 
@@ -170,14 +170,14 @@ class TableRead:
         col = self.columns.get(key)
         return None if col is None else cell_ref(col, row)
 
-    def column(self, key: str) -> list[object]:
+    def column(self, key: str) -> Sequence[object]:
         """The value of field ``key`` in each record, in order (None where it has none)."""
         values = self.by_key.get(key)
         if values is not None:
             return values
         if self.by_key:
-            return [None] * len(self.records)
-        return [rec.values.get(key) for rec in self.records]
+            return (None,) * len(self.records)
+        return tuple(rec.values.get(key) for rec in self.records)
 
 
 @dataclass
@@ -494,7 +494,8 @@ class Reader:
             columns_values.append(values)
         self._derive(spec, keys, columns_values)
         rownums = [h + 2 + i for i in data_idx] if not everything else range(h + 2, h + 2 + n)
-        by_key = Columns(zip(keys, columns_values))
+        # Tuples of values the collector can untrack: it scans them once, not at every pass.
+        by_key = Columns(zip(keys, map(tuple, columns_values)))
         records = list(map(Record, rownums, repeat(None), repeat(0), repeat(0), repeat(None), repeat(by_key),
                            range(len(rownums))))
         for f, col, raws, flags in found:
@@ -567,6 +568,7 @@ class Reader:
             for j in range(i, n):
                 one(j)
             return out
+        i0 = i
         keys = list(map(itemgetter(key_col), body[i:]))
         special: set[int] = set()
         if set(map(type, keys)) != {str} or not _NOT_PLAIN_KEY.isdisjoint(map(_FIRST, keys, repeat(_ONE))):
@@ -574,7 +576,12 @@ class Reader:
         special.update(r - first_row for r in sections if i <= r - first_row < n)
         for j in sorted(special):
             out.extend(range(i, j))
-            one(j)
+            key = keys[j - i0]
+            if key.__class__ is str and key[:1] in _TOTAL_INITIALS and first_row + j not in sections \
+                    and _filled(body[j], required_cols):  # type: ignore[union-attr]
+                out.append(j)  # "Công ty…", "Trường…": a total row lacks a required cell
+            else:
+                one(j)
             i = j + 1
         out.extend(range(i, n))
         return out
@@ -870,6 +877,15 @@ def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
         return False
     width = len(row)
     return any(c != label_col and (c >= width or is_blank(row[c])) for c in required_cols)
+
+
+def _filled(row: list[object], cols: list[int]) -> bool:
+    """Whether none of the cells ``cols`` of ``row`` is blank."""
+    for c in cols:
+        v = row[c]
+        if v is None or v == "" or (isinstance(v, str) and not v.strip()):
+            return False
+    return True
 
 
 def _is_total_label(text: str) -> bool:
