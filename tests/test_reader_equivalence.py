@@ -158,9 +158,9 @@ def test_tricky_cells_and_rows_read_the_same(monkeypatch: pytest.MonkeyPatch) ->
     assert [r[0] for r in records] == [5, 6, 7, 8, 9, 10, 13, 15, 16]  # blank, section and total rows skipped
     assert plain["total_rows"] == {"DiaChi": 17, "DangKy": 9, "TroGiup": None, "SoLieu": None}
     columns = plain["columns"]["DiaChi"]  # type: ignore[index]
-    assert columns["ghi_chu"][:3] == ["1", "TRUE", "FALSE"]  # TRUE is not 1.0, FALSE is not 0.0
+    assert columns["ghi_chu"][:3] == ("1", "TRUE", "FALSE")  # TRUE is not 1.0, FALSE is not 0.0
     assert columns["nhu_cau"][3] == "08:30:00"
-    assert columns["chuong_trinh_khac"][:2] == ["1", "TRUE"]
+    assert columns["chuong_trinh_khac"][:2] == ("1", "TRUE")
 
 
 def test_true_and_one_share_no_cached_value() -> None:
@@ -193,16 +193,19 @@ def test_repeated_value_with_an_issue_is_reported_in_every_cell() -> None:
 
 
 def test_data_rows_by_key_cell_match_every_row_looked_at() -> None:
-    n = 12
-    body: list[list[object]] = [[i, f"K{i}", "x"] for i in range(n)]
-    body[0] = [None, "(1)", "(2)"]
-    body[1] = [1, 2, 3]  # column numbers may follow column numbers
-    body[4] = [None, "Tổng", None]
-    body[5] = [5, "  ", "   "]
-    body[6] = [6, " Kx", "y"]
-    body[7] = [None, "", None]
-    body[8] = [8, "cộng 2", None]
-    body[9] = [9, "Tổ 1", None]
+    n = 14
+    body: list[list[object]] = [[i, f"K{i}", "x", i] for i in range(n)]
+    body[0] = [None, "(1)", "(2)", "(3)"]
+    body[1] = [1, 2, 3, 4]  # column numbers may follow column numbers
+    body[4] = [None, "Tổng", None, None]
+    body[5] = [5, "  ", "   ", 5]
+    body[6] = [6, " Kx", "y", 6]
+    body[7] = [None, "", None, None]
+    body[8] = [8, "cộng 2", None, None]
+    body[9] = [9, "Tổ 1", None, None]
+    body[10] = [10, "Công ty Hòa Bình", " ", 10]
+    body[11] = [11, "Tổng", "x", 11]  # a label, but no required cell is missing: a record
+    body[12] = [None, "Tổng cộng", None, 7]  # a total row when column 2 is required
     for required in ([1, 2], [1]):
         for sections in (set(), {109}, {100, 105}):
             got: list[tuple[int, list[object]]] = []
@@ -210,6 +213,10 @@ def test_data_rows_by_key_cell_match_every_row_looked_at() -> None:
             fast = _DATA_ROWS(body, 100, [1, 2], 1, True, required, sections, got)
             plain = _DATA_ROWS(body, 100, [1, 2], 1, False, required, sections, want)
             assert fast == plain and got == want
+            totals = {4, 8, 12} if required == [1, 2] else set()  # a total row lacks a required cell
+            assert [r - 100 for r, _ in got] == sorted(totals)
+            assert {2, 3, 6, 10, 11, 13} <= set(fast) and not ({0, 1, 5, 7} | totals) & set(fast)
+            assert (9 in fast) == (109 not in sections)
 
 
 def test_record_values_are_built_when_first_asked_for() -> None:
@@ -228,3 +235,33 @@ def test_cccd_birth() -> None:
     assert cccd_birth("001305000001") == (2005, "Nữ")
     assert cccd_birth("001899000001") == (1899, "Nam")
     assert cccd_birth("12345") is None
+
+
+def test_column_rules_match_row_by_row() -> None:
+    """The validator's column checks against their row-by-row definitions."""
+    from xl_nhandao.validate import rules
+
+    rng = random.Random(7)
+    days = [date(2024, 1, 1), date(2024, 3, 1), date(2024, 3, 1), date(2024, 6, 30), None]
+    for _ in range(300):
+        n = rng.randrange(0, 12)
+        values = tuple(rng.choice(days) for _ in range(n))
+        limits = tuple(rng.choice(days) for _ in range(n))
+        if rng.random() < 0.1 and n:
+            values = (*values[:-1], "01/02/2024")  # not a date: looked at row by row
+        limit = rng.choice(days[:-1])
+        assert rules._after(values, limit) == [
+            i for i, d in enumerate(values) if isinstance(d, date) and d > limit]
+        assert rules._before(values, limits) == [
+            i for i, (d, b) in enumerate(zip(values, limits)) if isinstance(d, date) and isinstance(b, date) and d < b]
+        codes = tuple(rng.choice(["A", "B", "C", "", None]) for _ in range(n))
+        known = {"A": 0, "B": 1}
+        assert rules._unknown(codes, known) == [i for i, a in enumerate(codes) if a and a not in known]
+        repeats: list[tuple[int, int]] = []
+        firsts = rules._firsts(codes, lambda i, first: repeats.append((i, first)))  # noqa: B023
+        want: dict[object, int] = {}
+        for i, a in enumerate(codes):
+            if a:
+                want.setdefault(a, i)
+        assert firsts == want
+        assert repeats == [(i, want[a]) for i, a in enumerate(codes) if a and want[a] != i]

@@ -7,8 +7,11 @@ ribbon's "Kiểm tra dữ liệu". It returns a :class:`Report` (findings as dat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, repeat
+from operator import is_not, lt
 from pathlib import Path
 
 from ..issues import Issue, add_issue, count
@@ -292,55 +295,69 @@ class Validator:
 
     # -- DiaChi --------------------------------------------------------------------
     def check_addresses(self, unit: Unit) -> dict[str, int]:
-        """The row rules of DiaChi; returns each address code's first record, by position."""
+        """The row rules of DiaChi; returns each address code's first record, by position.
+
+        Each rule looks at the columns it compares; most first check at C speed whether
+        any row can break it (no repeated key, no date after the report date…)."""
         table = self.tables["DiaChi"]
         col = table.column
-        by_code: dict[str, int] = {}
-        by_cccd: dict[tuple[object, str], int] = {}
-        by_person: dict[tuple[object, object, object, str], int] = {}
-        report_date = self.ctx.report_date
-        unit_communes = self._unit_communes(unit)
         rows = table.records
-        cccds = col("cccd")
-        for i, (addr, cccd, source, year, gender, name, thon, dossier, approval, upload, commune) in enumerate(zip(
-                col("_addr"), cccds, col("nguon_don_vi"), col("nam_sinh"), col("gioi_tinh"), col("ten_key"),
-                col("thon"), col("ngay_lap_ho_so"), col("ngay_phe_duyet"), col("ngay_inhandao"), col("ma_xa"))):
-            if addr:
-                first = by_code.get(addr)  # type: ignore[arg-type]
-                if first is None:
-                    by_code[addr] = i  # type: ignore[index]
-                else:
-                    self.at(table, i, "ma_dia_chi", "duplicate-address-code", first_row=rows[first].row)
-            # in a consolidation (source), duplicates across units are TrungLap's
-            if isinstance(cccd, str) and len(cccd) == 12:
-                first = by_cccd.setdefault((source, cccd), i)  # type: ignore[arg-type]
-                if first != i:
-                    self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
-                born = cccd_birth(cccd)  # type: ignore[arg-type]
-                if born:
-                    if isinstance(year, int) and year != born[0]:
-                        self.at(table, i, "nam_sinh", "cccd-year-mismatch", expected=born[0])
-                    if isinstance(gender, str) and gender != born[1]:
-                        self.at(table, i, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
-            if name and year and isinstance(thon, str):
-                first = by_person.setdefault((source, name, year, fold(thon)), i)
-                if first != i:
-                    other = cccds[first]
-                    distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
-                    if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
-                        self.at(table, i, "ho_ten", "duplicate-person", first_row=rows[first].row)
-            if isinstance(dossier, date):
-                if isinstance(approval, date) and approval < dossier:
-                    self.at(table, i, "ngay_phe_duyet", "approval-before-dossier", dossier_date=dossier)
-                if isinstance(upload, date) and upload < dossier:
-                    self.at(table, i, "ngay_inhandao", "inhandao-before-dossier", dossier_date=dossier)
-            if report_date:
-                for key, d in (("ngay_lap_ho_so", dossier), ("ngay_phe_duyet", approval), ("ngay_inhandao", upload)):
-                    if isinstance(d, date) and d > report_date:
-                        self.at(table, i, key, "date-after-report", report_date=report_date)
-            if unit_communes is not None and isinstance(commune, str) and commune not in unit_communes:
-                self.at(table, i, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
+        n = len(rows)
+        by_code = _firsts(col("_addr"), lambda i, first: self.at(table, i, "ma_dia_chi", "duplicate-address-code",
+                                                                  first_row=rows[first].row))
+        cccds, sources = col("cccd"), col("nguon_don_vi")
+        # in a consolidation (source), duplicates across units are TrungLap's
+        keyed = sources.count(None) != n
+        by_cccd: dict[object, int] = {}
+        for i, (cccd, year, gender) in enumerate(zip(cccds, col("nam_sinh"), col("gioi_tinh"))):
+            if not isinstance(cccd, str) or len(cccd) != 12:
+                continue
+            first = by_cccd.setdefault((sources[i], cccd) if keyed else cccd, i)
+            if first != i:
+                self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
+            born = cccd_birth(cccd)
+            if born:
+                if isinstance(year, int) and year != born[0]:
+                    self.at(table, i, "nam_sinh", "cccd-year-mismatch", expected=born[0])
+                if isinstance(gender, str) and gender != born[1]:
+                    self.at(table, i, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
+        self._check_people(table, cccds, sources)
+        dossiers = col("ngay_lap_ho_so")
+        for key in ("ngay_phe_duyet", "ngay_inhandao"):
+            code = "approval-before-dossier" if key == "ngay_phe_duyet" else "inhandao-before-dossier"
+            for i in _before(col(key), dossiers):
+                self.at(table, i, key, code, dossier_date=dossiers[i])
+        report_date = self.ctx.report_date
+        if report_date:
+            for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
+                for i in _after(col(key), report_date):
+                    self.at(table, i, key, "date-after-report", report_date=report_date)
+        unit_communes = self._unit_communes(unit)
+        if unit_communes is not None:
+            communes = col("ma_xa")
+            outside = {c for c in set(communes) if isinstance(c, str) and c not in unit_communes}
+            if outside:
+                for i, c in enumerate(communes):
+                    if c in outside:
+                        self.at(table, i, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
         return by_code
+
+    def _check_people(self, table: TableRead, cccds: Sequence[object], sources: Sequence[object]) -> None:
+        """The same person twice: same name key, birth year and village (and, in a
+        consolidation, unit), unless their CCCD numbers say otherwise."""
+        col = table.column
+        rows = table.records
+        by_person: dict[tuple[object, object, object, str], int] = {}
+        folded = {t: fold(t) for t in set(col("thon")) if isinstance(t, str)}
+        for i, (name, year, thon) in enumerate(zip(col("ten_key"), col("nam_sinh"), col("thon"))):
+            if not (name and year and isinstance(thon, str)):
+                continue
+            first = by_person.setdefault((sources[i], name, year, folded[thon]), i)
+            if first != i:
+                cccd, other = cccds[i], cccds[first]
+                distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
+                if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
+                    self.at(table, i, "ho_ten", "duplicate-person", first_row=rows[first].row)
 
     def _unit_communes(self, unit: Unit) -> set[str] | None:
         if unit.code is None or unit.level not in ("Xã", "Huyện", "Tỉnh"):
@@ -361,49 +378,69 @@ class Validator:
 
     def check_registrations(self, addresses: dict[str, int]) -> None:
         table = self.tables["DangKy"]
-        report_date = self.ctx.report_date
-        known = self.addresses_known
         col = table.column
-        for i, (addr, source, d) in enumerate(zip(col("_addr"), col("nguon_don_vi"), col("ngay_dang_ky"))):
-            # A consolidation keeps a registration whose address a lower level excluded (it
-            # still counts, SPEC §4): that level checked the reference already.
-            if addr and addr not in addresses and known and not source:
-                self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            if report_date and isinstance(d, date) and d > report_date:
+        if self.addresses_known:
+            sources = col("nguon_don_vi")
+            for i in _unknown(col("_addr"), addresses):
+                # A consolidation keeps a registration whose address a lower level excluded
+                # (it still counts, SPEC §4): that level checked the reference already.
+                if not sources[i]:
+                    self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
+        report_date = self.ctx.report_date
+        if report_date:
+            for i in _after(col("ngay_dang_ky"), report_date):
                 self.at(table, i, "ngay_dang_ky", "date-after-report", report_date=report_date)
 
     # -- TroGiup ---------------------------------------------------------------------
     def check_events(self, addresses: dict[str, int]) -> None:
         table = self.tables["TroGiup"]
-        report_date = self.ctx.report_date
-        known = self.addresses_known
-        dossiers = self.tables["DiaChi"].column("ngay_lap_ho_so")
-        seen: dict[tuple[object, ...], int] = {}
-        vouchers: dict[tuple[object, str], int] = {}
-        rows = table.records
         col = table.column
+        rows = table.records
+        n = len(rows)
         addrs = col("_addr")
-        for i, (addr, fund, programme, unit_code, d, kind, amount, voucher) in enumerate(zip(
-                addrs, col("nguon"), col("ten_chuong_trinh"), col("nguon_don_vi"), col("ngay"), col("hinh_thuc"),
-                col("gia_tri"), col("so_chung_tu"))):
-            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if addr and target is None and known:
+        if self.addresses_known:
+            for i in _unknown(addrs, addresses):
                 self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            if fund == codes.OTHER_PROGRAMME and not programme:
-                self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
-            if isinstance(d, date):
-                if report_date and d > report_date:
-                    self.at(table, i, "ngay", "date-after-report", report_date=report_date)
-                dossier = dossiers[target] if target is not None else None
-                if isinstance(dossier, date) and d < dossier:
-                    self.at(table, i, "ngay", "event-before-dossier", dossier_date=dossier)
-            if addr and d is not None and amount is not None:
-                first = seen.setdefault((addr, d, kind, amount), i)  # addr includes the source unit
-                if first != i:
-                    self.at(table, i, "ma_dia_chi", "duplicate-event", first_row=rows[first].row)
-                    continue
-            if isinstance(voucher, str) and voucher.strip():
-                first = vouchers.setdefault((unit_code, "".join(voucher.split()).upper()), i)  # vouchers are per unit
+        funds = col("nguon")
+        if codes.OTHER_PROGRAMME in funds:
+            for i, (fund, programme) in enumerate(zip(funds, col("ten_chuong_trinh"))):
+                if fund == codes.OTHER_PROGRAMME and not programme:
+                    self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
+        days = col("ngay")
+        report_date = self.ctx.report_date
+        if report_date:
+            for i in _after(days, report_date):
+                self.at(table, i, "ngay", "date-after-report", report_date=report_date)
+        dossiers = self.tables["DiaChi"].column("ngay_lap_ho_so")
+        dossier_of = dict(zip(addresses, map(dossiers.__getitem__, addresses.values())))
+        event_dossiers = list(map(dossier_of.get, addrs))
+        for i in _before(days, event_dossiers):
+            self.at(table, i, "ngay", "event-before-dossier", dossier_date=event_dossiers[i])
+        # The same event twice (its voucher is then not looked at), the same voucher twice.
+        amounts, kinds, vouchers, units = col("gia_tri"), col("hinh_thuc"), col("so_chung_tu"), col("nguon_don_vi")
+        repeated: set[int] = set()
+        events = list(zip(addrs, days, kinds, amounts))  # addr includes the source unit
+        if len(set(events)) != n:
+            seen: dict[tuple[object, ...], int] = {}
+            for i, (addr, d, kind, amount) in enumerate(events):
+                if addr and d is not None and amount is not None:
+                    first = seen.setdefault((addr, d, kind, amount), i)
+                    if first != i:
+                        self.at(table, i, "ma_dia_chi", "duplicate-event", first_row=rows[first].row)
+                        repeated.add(i)
+        numbered = [i for i in compress(range(n), map(is_not, vouchers, repeat(None))) if i not in repeated]
+        texts = list(map(vouchers.__getitem__, numbered))
+        if set(map(type, texts)) <= {str}:
+            numbers = list(map(str.upper, map("".join, map(str.split, texts))))  # type: ignore[arg-type]
+        else:
+            numbers = ["".join(v.split()).upper() if isinstance(v, str) else "" for v in texts]
+        if "" in numbers:  # blank vouchers are not compared
+            numbered, numbers = [i for i, v in zip(numbered, numbers) if v], [v for v in numbers if v]
+        keys = list(zip(map(units.__getitem__, numbered), numbers)) if units.count(None) != n else numbers
+        if len(set(keys)) != len(keys):  # vouchers are per unit
+            firsts: dict[object, int] = {}
+            for i, key in zip(numbered, keys):
+                first = firsts.setdefault(key, i)
                 if first != i:
                     self.at(table, i, "so_chung_tu", "duplicate-voucher", first_row=rows[first].row)
         # Events pointing at an address with errors are not counted (SPEC §4): say so,
@@ -439,6 +476,58 @@ class Validator:
             if not _same_figure(value, expected):
                 self.at(table, i, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
                         expected=_figure_text(expected))
+
+
+def _firsts(keys: Sequence[object], repeat: Callable[[int, int], None]) -> dict[str, int]:
+    """Each non-empty key's first position; ``repeat(i, first)`` for each later one."""
+    firsts: dict[object, int] = {}
+    at = list(map(firsts.setdefault, keys, range(len(keys))))
+    if len(firsts) != len(keys):  # some key repeats
+        for i, (key, first) in enumerate(zip(keys, at)):
+            if key and first != i:
+                repeat(i, first)
+    firsts.pop(None, None)
+    firsts.pop("", None)
+    return firsts  # type: ignore[return-value]
+
+
+_LATEST, _EARLIEST = {None: date.max}, {None: date.min}
+
+
+def _plain_dates(values: Sequence[object]) -> list[date] | None:
+    """The dates of a column when it holds only dates and Nones (else None)."""
+    present = list(filter(None, values))
+    if len(present) + values.count(None) != len(values) or not set(map(type, present)) <= {date}:
+        return None
+    return present  # type: ignore[return-value]
+
+
+def _after(values: Sequence[object], limit: date) -> list[int]:
+    """Positions of the dates after ``limit``."""
+    present = _plain_dates(values)
+    if present is not None and (not present or max(present) <= limit):
+        return []
+    return [i for i, d in enumerate(values) if isinstance(d, date) and d > limit]  # type: ignore[operator]
+
+
+def _before(values: Sequence[object], limits: Sequence[object]) -> list[int]:
+    """Positions of the dates before the date at the same position of ``limits``."""
+    present, bounds = _plain_dates(values), _plain_dates(limits)
+    if present is None or bounds is None:
+        return [i for i, (d, limit) in enumerate(zip(values, limits))
+                if isinstance(d, date) and isinstance(limit, date) and d < limit]
+    if not present or not bounds or min(present) >= max(bounds):
+        return []
+    # A missing date is never before, nor after, anything.
+    early = map(lt, map(_LATEST.get, values, values), map(_EARLIEST.get, limits, limits))
+    return list(compress(range(len(values)), early))
+
+
+def _unknown(addrs: Sequence[object], addresses: dict[str, int]) -> list[int]:
+    """Positions of the address codes that are not in ``addresses``."""
+    if set(addrs).difference(addresses) <= {None, ""}:
+        return []
+    return [i for i, addr in enumerate(addrs) if addr and addr not in addresses]
 
 
 def figures_of(report: Report) -> dict[str, object]:
