@@ -140,13 +140,33 @@ class Record:
 
 class Columns(dict):  # type: ignore[type-arg]
     """A table's values as read, by field key: one tuple per column, one value per record.
-    :meth:`row` gives a record's values as a dict (all the dicts are built the first time)."""
 
-    __slots__ = ("_rows",)
+    A derived column given in ``lazy`` is computed the first time it is asked for
+    (:meth:`column`); :meth:`row` gives a record's values as a dict (all the dicts are
+    built the first time)."""
+
+    __slots__ = ("_lazy", "_rows")
+
+    def __init__(self, *args: object, lazy: dict[str, Callable[[], tuple[object, ...]]] | None = None) -> None:
+        super().__init__(*args)
+        self._lazy = lazy or {}
+        self._rows: list[dict[str, object]] | None = None
+
+    def column(self, key: str, size: int) -> Sequence[object]:
+        """Field ``key``'s values (``size`` Nones when there is no such column)."""
+        values = self.get(key)
+        if values is None:
+            make = self._lazy.pop(key, None)
+            if make is None:
+                return (None,) * size
+            values = self[key] = make()
+        return values  # type: ignore[no-any-return]
 
     def row(self, index: int) -> dict[str, object]:
-        rows = getattr(self, "_rows", None)
+        rows = self._rows
         if rows is None:
+            for key in list(self._lazy):
+                self.column(key, 0)
             keys = list(self)
             rows = self._rows = list(map(dict, map(zip, repeat(keys), zip(*self.values()))))
         return rows[index] if rows else {}
@@ -172,11 +192,8 @@ class TableRead:
 
     def column(self, key: str) -> Sequence[object]:
         """The value of field ``key`` in each record, in order (None where it has none)."""
-        values = self.by_key.get(key)
-        if values is not None:
-            return values
         if self.by_key:
-            return (None,) * len(self.records)
+            return self.by_key.column(key, len(self.records))
         return tuple(rec.values.get(key) for rec in self.records)
 
 
@@ -492,10 +509,10 @@ class Reader:
                 found.append((f, col, raws, flags))
             keys.append(f.key)
             columns_values.append(values)
-        self._derive(spec, keys, columns_values)
+        lazy = self._derive(spec, keys, columns_values)
         rownums = [h + 2 + i for i in data_idx] if not everything else range(h + 2, h + 2 + n)
         # Tuples of values the collector can untrack: it scans them once, not at every pass.
-        by_key = Columns(zip(keys, map(tuple, columns_values)))
+        by_key = Columns(zip(keys, map(tuple, columns_values)), lazy=lazy)
         records = list(map(Record, rownums, repeat(None), repeat(0), repeat(0), repeat(None), repeat(by_key),
                            range(len(rownums))))
         for f, col, raws, flags in found:
@@ -591,8 +608,10 @@ class Reader:
         add_issue(self.issues, code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, rec, **(params or {}))
 
     @staticmethod
-    def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]) -> None:
-        """Add the keys the validator and the indicators compare on, as columns."""
+    def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]
+                ) -> dict[str, Callable[[], tuple[object, ...]]]:
+        """Add the keys the validator and the indicators compare on, as columns; those
+        computed only when asked for are returned."""
         if "ma_dia_chi" in keys:
             codes_ = columns[keys.index("ma_dia_chi")]
             keys.append("_addr")
@@ -604,14 +623,19 @@ class Reader:
                 units = columns[keys.index("nguon_don_vi")]
                 addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
             columns.append(addr)
-        # People's names are compared within a workbook (duplicates); supporters' names
-        # only when figures are computed (indicators.compute keys them then).
+        # The key of people's names (the validator keys only the names that may repeat);
+        # supporters' names are keyed only when figures are computed (indicators.compute).
+        lazy: dict[str, Callable[[], tuple[object, ...]]] = {}
         name = {"DiaChi": "ho_ten"}.get(spec.name)
         if name in keys:
             names = columns[keys.index(name)]  # type: ignore[arg-type]
-            keys.append("ten_key")
-            keyed = {v: name_key(v) for v in set(names) if isinstance(v, str)}
-            columns.append(list(map(keyed.get, names)))
+
+            def name_keys() -> tuple[object, ...]:
+                keyed = {v: name_key(v) for v in set(names) if isinstance(v, str)}
+                return tuple(map(keyed.get, names))
+
+            lazy["ten_key"] = name_keys
+        return lazy
 
     def _find_header(self, spec: TableSheet, rows: list[list[object]], sheet_name: str
                      ) -> tuple[int, dict[str, int]] | None:
