@@ -265,3 +265,31 @@ def test_column_rules_match_row_by_row() -> None:
                 want.setdefault(a, i)
         assert firsts == want
         assert repeats == [(i, want[a]) for i, a in enumerate(codes) if a and want[a] != i]
+
+
+def test_equal_name_keys_have_equal_skeletons() -> None:
+    """The validator keys only names whose consonant skeletons repeat: the skeleton of a
+    name must be a function of its name key."""
+    import re
+    import unicodedata
+
+    from xl_nhandao.validate.rules import _name_skeleton
+    from xl_nhandao.vn.text import name_key
+
+    def of_key(name: str) -> str:
+        return re.sub("[^bcdfghjklmnpqrstvwxz]", "", unicodedata.normalize("NFD", name_key(name)))
+
+    vietnamese = "aăâeêioôơuưyđ" + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    plain = "bcdfghklmnpqrstvxgh" * 2 + vietnamese + vietnamese.upper() + "  '-.,_()0123456789wzjBCDKNG"
+    marks = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
+    odd = ["\u200b", "Ð", "ð", "ḅ", "\u212a", "İ", "\u00a0", "ǘ", "Å", "ß", "ﬁ", "Ｎ", "\u0307", "ǅ", "ʼ"]
+    rng = random.Random(3)
+    names = ["Nguyễn Văn An", "NGUYỄN VĂN AN", "Hoà", "Hòa", "H'Hen", "Đặng Thị Ð", "K\u212aelvin"]
+    for _ in range(20_000):
+        chars = [rng.choice(plain) if rng.random() < 0.85 else rng.choice(marks) for _ in range(rng.randrange(1, 16))]
+        if rng.random() < 0.2:
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(odd))
+        name = "".join(chars)
+        names += [name, unicodedata.normalize("NFD", name), unicodedata.normalize("NFC", name)]
+    for name in names:
+        assert _name_skeleton(name) == of_key(name), name

@@ -7,6 +7,8 @@ ribbon's "Kiểm tra dữ liệu". It returns a :class:`Report` (findings as dat
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..issues import Issue, add_issue, count
 from ..vn import adminunits
 from ..vn.periods import Period, parse_period
-from ..vn.text import fold
+from ..vn.text import fold, name_key
 from ..vn.values import cccd_birth
 from ..workbook import codes, indicators, standard
 from ..workbook.reader import InfoRead, Reader, Record, TableRead, WorkbookRead
@@ -344,15 +346,26 @@ class Validator:
 
     def _check_people(self, table: TableRead, cccds: Sequence[object], sources: Sequence[object]) -> None:
         """The same person twice: same name key, birth year and village (and, in a
-        consolidation, unit), unless their CCCD numbers say otherwise."""
+        consolidation, unit), unless their CCCD numbers say otherwise.
+
+        Only names that share their consonants (:func:`_name_skeleton`, implied by equal
+        name keys), birth year, village and unit with another row's are keyed."""
         col = table.column
         rows = table.records
+        names, years, thons = col("ho_ten"), col("nam_sinh"), col("thon")
+        folded = {t: fold(t) for t in set(thons) if isinstance(t, str)}
+        skeletons = {v: _name_skeleton(v) for v in set(names) if isinstance(v, str)}
+        groups: dict[tuple[object, ...], list[int]] = {}
+        for i, (name, year, thon) in enumerate(zip(names, years, thons)):
+            if year and isinstance(name, str) and isinstance(thon, str):
+                groups.setdefault((sources[i], skeletons[name], year, folded[thon]), []).append(i)
+        maybe = sorted(i for group in groups.values() if len(group) > 1 for i in group)
         by_person: dict[tuple[object, object, object, str], int] = {}
-        folded = {t: fold(t) for t in set(col("thon")) if isinstance(t, str)}
-        for i, (name, year, thon) in enumerate(zip(col("ten_key"), col("nam_sinh"), col("thon"))):
-            if not (name and year and isinstance(thon, str)):
+        for i in maybe:
+            name = name_key(names[i])  # type: ignore[arg-type]
+            if not name:
                 continue
-            first = by_person.setdefault((sources[i], name, year, folded[thon]), i)
+            first = by_person.setdefault((sources[i], name, years[i], folded[thons[i]]), i)
             if first != i:
                 cccd, other = cccds[i], cccds[first]
                 distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
@@ -492,6 +505,30 @@ def _firsts(keys: Sequence[object], repeat: Callable[[int, int], None]) -> dict[
 
 
 _LATEST, _EARLIEST = {None: date.max}, {None: date.min}
+#: Letters that are Vietnamese consonants in ASCII (đ is not).
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
+#: Every other character of plain Vietnamese names: ASCII, the precomposed vowels with
+#: their marks, đ and the combining marks of Vietnamese (tones, circumflex, breve, horn).
+_VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
+_NOT_CONSONANT = str.maketrans("", "", "".join(
+    ch for ch in map(chr, range(0x2000))
+    if (ch.isascii() and ch not in _CONSONANTS) or ch in "đĐ" + _VN_MARKS
+    or (len(d := unicodedata.normalize("NFD", ch)) > 1 and d[0] in "aeiouyAEIOUY"
+        and all(m in _VN_MARKS for m in d[1:]))))
+_CONSONANT_RUNS = re.compile(f"[^{_CONSONANTS}]+")
+
+
+def _name_skeleton(name: str) -> str:
+    """The ASCII consonants of a name, in order: equal name keys (:func:`name_key`)
+    have equal skeletons, so names with different skeletons are different people.
+
+    For a name of plain Vietnamese letters they are its lower-case ASCII consonants
+    (vowels, marks and tones differ only in what :func:`name_key` keeps of vowels);
+    for any other name they are taken from its name key itself."""
+    skeleton = name.lower().translate(_NOT_CONSONANT)
+    if skeleton.isascii():
+        return skeleton
+    return _CONSONANT_RUNS.sub("", unicodedata.normalize("NFD", name_key(name)))
 
 
 def _plain_dates(values: Sequence[object]) -> list[date] | None:
