@@ -241,8 +241,6 @@ def _digits(v: object) -> str | None:
     if isinstance(v, int):
         return str(v) if v >= 0 else None
     if isinstance(v, str):
-        if v.isdigit() and v.isascii():
-            return v
         s = v.strip().lstrip("'").replace(" ", "").replace(".", "").replace("-", "")
         return s if s.isdigit() and s.isascii() else None
     return None
