@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -348,24 +349,30 @@ class Validator:
         """The same person twice: same name key, birth year and village (and, in a
         consolidation, unit), unless their CCCD numbers say otherwise.
 
-        Only names that share their consonants (:func:`_name_skeleton`, implied by equal
-        name keys), birth year, village and unit with another row's are keyed."""
+        Only the rows whose name skeleton (:func:`_name_skeleton`, the same for equal name
+        keys), birth year, village and unit are another row's too are keyed."""
         col = table.column
         rows = table.records
         names, years, thons = col("ho_ten"), col("nam_sinh"), col("thon")
+        n = len(names)
         folded = {t: fold(t) for t in set(thons) if isinstance(t, str)}
         skeletons = {v: _name_skeleton(v) for v in set(names) if isinstance(v, str)}
-        groups: dict[tuple[object, ...], list[int]] = {}
-        for i, (name, year, thon) in enumerate(zip(names, years, thons)):
-            if year and isinstance(name, str) and isinstance(thon, str):
-                groups.setdefault((sources[i], skeletons[name], year, folded[thon]), []).append(i)
-        maybe = sorted(i for group in groups.values() if len(group) > 1 for i in group)
+        parts = [map(skeletons.get, names, repeat("\x00")), map(str, years), map(folded.get, thons, repeat("\x00"))]
+        if sources.count(None) != n:
+            parts.append(map(str, sources))
+        keys = list(map("\x1f".join, zip(*parts)))  # type: ignore[arg-type]
+        if len(set(keys)) == n:
+            return
+        counts = Counter(keys)
         by_person: dict[tuple[object, object, object, str], int] = {}
-        for i in maybe:
-            name = name_key(names[i])  # type: ignore[arg-type]
+        for i in [i for i, key in enumerate(keys) if counts[key] > 1]:
+            name, year, thon = names[i], years[i], thons[i]
+            if not (isinstance(name, str) and year and isinstance(thon, str)):
+                continue
+            name = name_key(name)
             if not name:
                 continue
-            first = by_person.setdefault((sources[i], name, years[i], folded[thons[i]]), i)
+            first = by_person.setdefault((sources[i], name, year, folded[thon]), i)
             if first != i:
                 cccd, other = cccds[i], cccds[first]
                 distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
@@ -507,14 +514,15 @@ def _firsts(keys: Sequence[object], repeat: Callable[[int, int], None]) -> dict[
 _LATEST, _EARLIEST = {None: date.max}, {None: date.min}
 #: Letters that are Vietnamese consonants in ASCII (đ is not).
 _CONSONANTS = "bcdfghjklmnpqrstvwxz"
-#: Every other character of plain Vietnamese names: ASCII, the precomposed vowels with
-#: their marks, đ and the combining marks of Vietnamese (tones, circumflex, breve, horn).
+_NOT_CONSONANT = bytes(c for c in range(128) if chr(c) not in _CONSONANTS)
+#: A character beyond plain Vietnamese names: ASCII, the precomposed vowels, đ and the
+#: combining marks of Vietnamese (tones, circumflex, breve, horn).
 _VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
-_NOT_CONSONANT = str.maketrans("", "", "".join(
-    ch for ch in map(chr, range(0x2000))
-    if (ch.isascii() and ch not in _CONSONANTS) or ch in "đĐ" + _VN_MARKS
+_BEYOND_VIETNAMESE = re.compile("[^\x00-\x7f" + re.escape("".join(
+    ch for ch in map(chr, range(0x80, 0x2000))
+    if ch in "đĐ" + _VN_MARKS
     or (len(d := unicodedata.normalize("NFD", ch)) > 1 and d[0] in "aeiouyAEIOUY"
-        and all(m in _VN_MARKS for m in d[1:]))))
+        and all(m in _VN_MARKS for m in d[1:])))) + "]")
 _CONSONANT_RUNS = re.compile(f"[^{_CONSONANTS}]+")
 
 
@@ -525,9 +533,9 @@ def _name_skeleton(name: str) -> str:
     For a name of plain Vietnamese letters they are its lower-case ASCII consonants
     (vowels, marks and tones differ only in what :func:`name_key` keeps of vowels);
     for any other name they are taken from its name key itself."""
-    skeleton = name.lower().translate(_NOT_CONSONANT)
-    if skeleton.isascii():
-        return skeleton
+    lower = name.lower()
+    if _BEYOND_VIETNAMESE.search(lower) is None:
+        return lower.encode("ascii", "ignore").translate(None, _NOT_CONSONANT).decode("ascii")
     return _CONSONANT_RUNS.sub("", unicodedata.normalize("NFD", name_key(name)))
 
 

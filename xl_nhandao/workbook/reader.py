@@ -468,7 +468,7 @@ class Reader:
         body = rows[h + 1 :]
         # Short rows (a live workbook may give them) read as if padded with blank cells.
         need = max(max(cols, default=0), key_col) + 1
-        if any(len(row) < need for row in body):
+        if min(map(len, body), default=need) < need:
             body = [row if len(row) >= need else [*row, *[""] * (need - len(row))] for row in body]
         total_candidates: list[tuple[int, list[object]]] = []
         data_idx = self._data_rows(body, h + 1, cols, key_col, key_col in cols, required_cols, sections,
