@@ -27,11 +27,11 @@ from xl_nhandao.workbook import standard
 from xl_nhandao.workbook.source import SheetData
 
 
-def _cell_by_cell(parser: rd.CellParser, raws: tuple[object, ...]) -> tuple[list[object], dict[int, rd.Result]]:
+def _cell_by_cell(parser: rd.CellParser, raws: tuple[object, ...]) -> tuple[tuple[object, ...], dict[int, rd.Result]]:
     """The plain rule: blanks are blank, every other cell is parsed on its own."""
     results = [parser.blank if raw is None or raw == "" or (isinstance(raw, str) and raw.isspace())
                else parser.base(raw) for raw in raws]
-    return [r[0] for r in results], {i: r for i, r in enumerate(results) if r[1] is not None or r[2] is not None}
+    return tuple(r[0] for r in results), {i: r for i, r in enumerate(results) if r[1] is not None or r[2] is not None}
 
 
 def _every_row(body, first_row, cols, key_col, fast, required_cols, sections, totals):
@@ -170,10 +170,10 @@ def test_true_and_one_share_no_cached_value() -> None:
     reader = rd.Reader(_Memory({}))
     for raws in [(1.0, True, 1.0, False, 0.0), (True, 1.0), (False, 0.0, 0)]:
         values, flags = reader.parser(f, "DiaChi").column(raws)
-        assert values == [rd.display(v) for v in raws] and not flags
+        assert values == tuple(map(rd.display, raws)) and not flags
     # A first column fills the shared cache with 1.0; a second one with TRUE in it.
     reader.parser(f, "DiaChi").column((1.0, 2.0))
-    assert reader.parser(f, "DiaChi").column((True, 1.0))[0] == ["TRUE", "1"]
+    assert reader.parser(f, "DiaChi").column((True, 1.0))[0] == ("TRUE", "1")
     clear_caches()
 
 
@@ -183,11 +183,11 @@ def test_repeated_value_with_an_issue_is_reported_in_every_cell() -> None:
     reader = rd.Reader(_Memory({}), today=TODAY)
     reader.parser(f, "DiaChi").column(("abc",))  # cached in an earlier column
     values, flags = reader.parser(f, "DiaChi").column(("abc", 3.0, "abc", "", 3.0, None))
-    assert values == [None, 3, None, None, 3, None]
+    assert values == (None, 3, None, None, 3, None)
     assert {i: r[1] for i, r in flags.items()} == {0: "int-invalid", 2: "int-invalid"}
     required = standard.DIA_CHI.field("ma_dia_chi")
     values, flags = reader.parser(required, "DiaChi").column(("A", "", None, " ", "A"))
-    assert values == ["A", None, None, None, "A"]
+    assert values == ("A", None, None, None, "A")
     assert sorted(flags) == [1, 2, 3]
     clear_caches()
 

@@ -284,7 +284,7 @@ class CellParser:
             return self.blank
         return self.base(raw)
 
-    def column(self, raws: tuple[object, ...]) -> tuple[list[object], dict[int, Result]]:
+    def column(self, raws: tuple[object, ...]) -> tuple[tuple[object, ...], dict[int, Result]]:
         """The clean values of a column's cells, and the results of the cells whose parse
         has an issue code or parameters, by position.
 
@@ -295,12 +295,12 @@ class CellParser:
         values.base, values.blank, values.results, values.flagged, values.odd = \
             self.base, self.blank, self.results, [], False
         try:
-            out = list(map(values.__getitem__, raws))
+            out = tuple(map(values.__getitem__, raws))
         finally:
             values.base = None  # type: ignore[assignment]
         if values.odd or ((1 in values or 0 in values) and bool in set(map(type, raws))):
             results = list(map(self, raws))  # TRUE/FALSE cells (True == 1.0) or odd types: no shortcut
-            return list(map(_VALUE, results)), {i: res for i, res in enumerate(results)
+            return tuple(map(_VALUE, results)), {i: res for i, res in enumerate(results)
                                                 if res[1] is not None or res[2] is not None}
         if not values.flagged:
             return out, {}
@@ -486,33 +486,35 @@ class Reader:
                 legacy_by_col.setdefault(c, []).append((r, font))
             position = {h + 1 + b: i for i, b in enumerate(data_idx)}
         keys: list[str] = []
-        columns_values: list[list[object]] = []
+        columns_values: list[tuple[object, ...]] = []
         found: list[tuple[Field, int, tuple[object, ...], dict[int, Result]]] = []
         for f, col in mapped:
             parse = self.parser(f, sheet)
             raws: tuple[object, ...] = transposed[col] if transposed else ()
             values, flags = parse.column(raws)
             if legacy_by_col.get(col) and f.kind in (standard.TEXT, standard.CODE, standard.CODES):
+                fixed_values = list(values)
                 for r, font in legacy_by_col[col]:
                     i = position.get(r)
                     if i is None or raws[i].__class__ is not str:
                         continue
                     fixed, used = fix_text(raws[i], font)  # type: ignore[arg-type]
                     value, code, params = parse(fixed)
-                    values[i] = value
+                    fixed_values[i] = value
                     params = {"legacy": used} if used else params
                     if code is not None or params is not None:
                         flags[i] = (value, code, params)
                     else:
                         flags.pop(i, None)
+                values = tuple(fixed_values)
             if flags:
                 found.append((f, col, raws, flags))
             keys.append(f.key)
             columns_values.append(values)
         lazy = self._derive(spec, keys, columns_values)
         rownums = [h + 2 + i for i in data_idx] if not everything else range(h + 2, h + 2 + n)
-        # Tuples of values the collector can untrack: it scans them once, not at every pass.
-        by_key = Columns(zip(keys, map(tuple, columns_values)), lazy=lazy)
+        # Columns are tuples: the collector untracks a tuple of plain values at its first pass.
+        by_key = Columns(zip(keys, columns_values), lazy=lazy)
         records = list(map(Record, rownums, repeat(None), repeat(0), repeat(0), repeat(None), repeat(by_key),
                            range(len(rownums))))
         for f, col, raws, flags in found:
@@ -608,7 +610,7 @@ class Reader:
         add_issue(self.issues, code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, rec, **(params or {}))
 
     @staticmethod
-    def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]
+    def _derive(spec: TableSheet, keys: list[str], columns: list[tuple[object, ...]]
                 ) -> dict[str, Callable[[], tuple[object, ...]]]:
         """Add the keys the validator and the indicators compare on, as columns; those
         computed only when asked for are returned."""
@@ -616,12 +618,12 @@ class Reader:
             codes_ = columns[keys.index("ma_dia_chi")]
             keys.append("_addr")
             if None in codes_:
-                addr = [None if v is None else address_key(v) for v in codes_]
+                addr = tuple(None if v is None else address_key(v) for v in codes_)
             else:  # the parsed codes are text: address_key at C speed
-                addr = list(map(str.upper, map("".join, map(str.split, codes_))))  # type: ignore[arg-type]
+                addr = tuple(map(str.upper, map("".join, map(str.split, codes_))))  # type: ignore[arg-type]
             if "nguon_don_vi" in keys:  # a consolidation: codes are unique per source unit
                 units = columns[keys.index("nguon_don_vi")]
-                addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
+                addr = tuple(a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units))
             columns.append(addr)
         # The key of people's names (the validator keys only the names that may repeat);
         # supporters' names are keyed only when figures are computed (indicators.compute).
