@@ -293,3 +293,11 @@ def test_equal_name_keys_have_equal_skeletons() -> None:
         names += [name, unicodedata.normalize("NFD", name), unicodedata.normalize("NFC", name)]
     for name in names:
         assert _name_skeleton(name) == of_key(name), name
+
+
+def test_cccd_births_match_cccd_birth() -> None:
+    from xl_nhandao.vn.values import cccd_births
+
+    numbers = [f"001{g}{y:02d}000001" for g in range(10) for y in (0, 5, 99)]
+    assert cccd_births(numbers) == [cccd_birth(n) for n in numbers]
+    assert cccd_births(["001305000001", "056185004321"]) == [(2005, "Nữ"), (1985, "Nữ")]

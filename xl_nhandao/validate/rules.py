@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
-from operator import is_not, lt
+from operator import is_not, itemgetter, lt, ne
 from pathlib import Path
 
 from ..issues import Issue, add_issue, count
 from ..vn import adminunits
 from ..vn.periods import Period, parse_period
 from ..vn.text import fold, name_key
-from ..vn.values import cccd_birth
+from ..vn.values import cccd_births
 from ..workbook import codes, indicators, standard
 from ..workbook.reader import InfoRead, Reader, Record, TableRead, WorkbookRead
 from ..workbook.source import FileWorkbook, WorkbookSource
@@ -311,19 +311,23 @@ class Validator:
         cccds, sources = col("cccd"), col("nguon_don_vi")
         # in a consolidation (source), duplicates across units are TrungLap's
         keyed = sources.count(None) != n
-        by_cccd: dict[object, int] = {}
-        for i, (cccd, year, gender) in enumerate(zip(cccds, col("nam_sinh"), col("gioi_tinh"))):
-            if not isinstance(cccd, str) or len(cccd) != 12:
-                continue
-            first = by_cccd.setdefault((sources[i], cccd) if keyed else cccd, i)
-            if first != i:
-                self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
-            born = cccd_birth(cccd)
-            if born:
-                if isinstance(year, int) and year != born[0]:
-                    self.at(table, i, "nam_sinh", "cccd-year-mismatch", expected=born[0])
-                if isinstance(gender, str) and gender != born[1]:
-                    self.at(table, i, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
+        valid = [i for i, cccd in enumerate(cccds) if isinstance(cccd, str) and len(cccd) == 12]
+        numbers: list[str] = list(map(cccds.__getitem__, valid))  # type: ignore[arg-type]
+        keys = list(zip(map(sources.__getitem__, valid), numbers)) if keyed else numbers
+        if len(set(keys)) != len(keys):
+            firsts: dict[object, int] = {}
+            for i, key in zip(valid, keys):
+                first = firsts.setdefault(key, i)
+                if first != i:
+                    self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
+        born = cccd_births(numbers)  # the year and gender the numbers encode
+        for key, code, part, kind in (("nam_sinh", "cccd-year-mismatch", 0, int),
+                                      ("gioi_tinh", "cccd-gender-mismatch", 1, str)):
+            given = list(map(col(key).__getitem__, valid))
+            expected = list(map(itemgetter(part), born))
+            for k in compress(range(len(valid)), map(ne, given, expected)):
+                if isinstance(given[k], kind):
+                    self.at(table, valid[k], key, code, expected=expected[k])
         self._check_people(table, cccds, sources)
         dossiers = col("ngay_lap_ho_so")
         for key in ("ngay_phe_duyet", "ngay_inhandao"):
@@ -439,16 +443,17 @@ class Validator:
         # The same event twice (its voucher is then not looked at), the same voucher twice.
         amounts, kinds, vouchers, units = col("gia_tri"), col("hinh_thuc"), col("so_chung_tu"), col("nguon_don_vi")
         repeated: set[int] = set()
-        events = list(zip(addrs, days, kinds, amounts))  # addr includes the source unit
-        if len(set(events)) != n:
+        if len(set(map(hash, zip(addrs, days, kinds, amounts)))) != n:  # equal events hash alike
             seen: dict[tuple[object, ...], int] = {}
-            for i, (addr, d, kind, amount) in enumerate(events):
+            for i, (addr, d, kind, amount) in enumerate(zip(addrs, days, kinds, amounts)):  # addr includes the unit
                 if addr and d is not None and amount is not None:
                     first = seen.setdefault((addr, d, kind, amount), i)
                     if first != i:
                         self.at(table, i, "ma_dia_chi", "duplicate-event", first_row=rows[first].row)
                         repeated.add(i)
-        numbered = [i for i in compress(range(n), map(is_not, vouchers, repeat(None))) if i not in repeated]
+        numbered = list(compress(range(n), map(is_not, vouchers, repeat(None))))
+        if repeated:
+            numbered = [i for i in numbered if i not in repeated]
         texts = list(map(vouchers.__getitem__, numbered))
         if set(map(type, texts)) <= {str}:
             numbers = list(map(str.upper, map("".join, map(str.split, texts))))  # type: ignore[arg-type]

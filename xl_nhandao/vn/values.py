@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
+from operator import getitem
 
 from .text import fold, strip_diacritics
 
@@ -279,6 +282,14 @@ def cccd_birth(cccd: str) -> tuple[int, str] | None:
         g = int(gyy[0])
         born = _BIRTHS[gyy] = (_CENTURIES[g] + int(gyy[1:]), "Nam" if g % 2 == 0 else "Nữ")
     return born
+
+
+def cccd_births(numbers: Sequence[str]) -> list[tuple[int, str]]:
+    """:func:`cccd_birth` of each of a list of 12-digit CCCD numbers, at once."""
+    digits = list(map(getitem, numbers, repeat(slice(3, 6))))
+    for gyy in set(digits).difference(_BIRTHS):
+        cccd_birth("000" + gyy + "000000")
+    return list(map(_BIRTHS.__getitem__, digits))
 
 
 def parse_code_digits(v: object, width: int) -> str | None:
