@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
-from operator import is_not, itemgetter, lt, ne
+from operator import attrgetter, eq, is_not, itemgetter, lt, ne
 from pathlib import Path
 
 from ..issues import Issue, add_issue, count
@@ -119,6 +119,7 @@ class Validator:
         self.ctx = read.context
         self.info = read.info
         self.tables = read.tables
+        self.spans = _Spans()
 
     def add(self, code: str, /, *args: object, **params: object) -> Issue:
         return add_issue(self.issues, code, *args, **params)  # type: ignore[arg-type]
@@ -332,12 +333,12 @@ class Validator:
         dossiers = col("ngay_lap_ho_so")
         for key in ("ngay_phe_duyet", "ngay_inhandao"):
             code = "approval-before-dossier" if key == "ngay_phe_duyet" else "inhandao-before-dossier"
-            for i in _before(col(key), dossiers):
+            for i in _before(col(key), dossiers, self.spans):
                 self.at(table, i, key, code, dossier_date=dossiers[i])
         report_date = self.ctx.report_date
         if report_date:
             for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
-                for i in _after(col(key), report_date):
+                for i in _after(col(key), report_date, self.spans):
                     self.at(table, i, key, "date-after-report", report_date=report_date)
         unit_communes = self._unit_communes(unit)
         if unit_communes is not None:
@@ -412,7 +413,7 @@ class Validator:
                     self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
         report_date = self.ctx.report_date
         if report_date:
-            for i in _after(col("ngay_dang_ky"), report_date):
+            for i in _after(col("ngay_dang_ky"), report_date, self.spans):
                 self.at(table, i, "ngay_dang_ky", "date-after-report", report_date=report_date)
 
     # -- TroGiup ---------------------------------------------------------------------
@@ -425,20 +426,19 @@ class Validator:
         if self.addresses_known:
             for i in _unknown(addrs, addresses):
                 self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-        funds = col("nguon")
-        if codes.OTHER_PROGRAMME in funds:
-            for i, (fund, programme) in enumerate(zip(funds, col("ten_chuong_trinh"))):
-                if fund == codes.OTHER_PROGRAMME and not programme:
-                    self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
+        programmes = col("ten_chuong_trinh")
+        for i in compress(range(n), map(eq, col("nguon"), repeat(codes.OTHER_PROGRAMME))):
+            if not programmes[i]:
+                self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
         days = col("ngay")
         report_date = self.ctx.report_date
         if report_date:
-            for i in _after(days, report_date):
+            for i in _after(days, report_date, self.spans):
                 self.at(table, i, "ngay", "date-after-report", report_date=report_date)
         dossiers = self.tables["DiaChi"].column("ngay_lap_ho_so")
         dossier_of = dict(zip(addresses, map(dossiers.__getitem__, addresses.values())))
         event_dossiers = list(map(dossier_of.get, addrs))
-        for i in _before(days, event_dossiers):
+        for i in _before(days, event_dossiers, self.spans):
             self.at(table, i, "ngay", "event-before-dossier", dossier_date=event_dossiers[i])
         # The same event twice (its voucher is then not looked at), the same voucher twice.
         amounts, kinds, vouchers, units = col("gia_tri"), col("hinh_thuc"), col("so_chung_tu"), col("nguon_don_vi")
@@ -471,7 +471,8 @@ class Validator:
         # Events pointing at an address with errors are not counted (SPEC §4): say so,
         # once the address's own issues are known.
         records = self.tables["DiaChi"].records
-        failed = {a: records[t] for a, t in addresses.items() if records[t].errors}
+        with_errors = set(compress(range(len(records)), map(attrgetter("errors"), records)))
+        failed = {a: records[t] for a, t in addresses.items() if t in with_errors} if with_errors else {}
         if failed:
             for i, addr in enumerate(addrs):
                 target = failed.get(addr) if addr else None  # type: ignore[arg-type]
@@ -544,33 +545,53 @@ def _name_skeleton(name: str) -> str:
     return _CONSONANT_RUNS.sub("", unicodedata.normalize("NFD", name_key(name)))
 
 
-def _plain_dates(values: Sequence[object]) -> list[date] | None:
-    """The dates of a column when it holds only dates and Nones (else None)."""
+Span = tuple[date | None, date | None, bool]
+
+
+def _span(values: Sequence[object]) -> Span | None:
+    """The earliest and latest date of a column of dates and Nones, and whether it has
+    Nones (None when it holds anything else)."""
     present = list(filter(None, values))
-    if len(present) + values.count(None) != len(values) or not set(map(type, present)) <= {date}:
+    missing = len(values) - len(present)
+    if (missing and values.count(None) != missing) or not set(map(type, present)) <= {date}:
         return None
-    return present  # type: ignore[return-value]
+    return (min(present), max(present), missing > 0) if present else (None, None, missing > 0)  # type: ignore[return-value]
 
 
-def _after(values: Sequence[object], limit: date) -> list[int]:
+class _Spans:
+    """:func:`_span` of each column a validation compares, found once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Sequence[object], Span | None]] = {}
+
+    def __call__(self, values: Sequence[object]) -> Span | None:
+        hit = self._seen.get(id(values))
+        if hit is None or hit[0] is not values:
+            hit = self._seen[id(values)] = (values, _span(values))
+        return hit[1]
+
+
+def _after(values: Sequence[object], limit: date, span: Callable[[Sequence[object]], Span | None] = _span
+           ) -> list[int]:
     """Positions of the dates after ``limit``."""
-    present = _plain_dates(values)
-    if present is not None and (not present or max(present) <= limit):
+    dates = span(values)
+    if dates is not None and (dates[1] is None or dates[1] <= limit):
         return []
     return [i for i, d in enumerate(values) if isinstance(d, date) and d > limit]  # type: ignore[operator]
 
 
-def _before(values: Sequence[object], limits: Sequence[object]) -> list[int]:
+def _before(values: Sequence[object], limits: Sequence[object],
+            span: Callable[[Sequence[object]], Span | None] = _span) -> list[int]:
     """Positions of the dates before the date at the same position of ``limits``."""
-    present, bounds = _plain_dates(values), _plain_dates(limits)
-    if present is None or bounds is None:
+    dates, bounds = span(values), span(limits)
+    if dates is None or bounds is None:
         return [i for i, (d, limit) in enumerate(zip(values, limits))
                 if isinstance(d, date) and isinstance(limit, date) and d < limit]
-    if not present or not bounds or min(present) >= max(bounds):
+    if dates[0] is None or bounds[1] is None or dates[0] >= bounds[1]:
         return []
-    # A missing date is never before, nor after, anything.
-    early = map(lt, map(_LATEST.get, values, values), map(_EARLIEST.get, limits, limits))
-    return list(compress(range(len(values)), early))
+    if dates[2] or bounds[2]:  # a missing date is never before, nor after, anything
+        values, limits = list(map(_LATEST.get, values, values)), list(map(_EARLIEST.get, limits, limits))
+    return list(compress(range(len(values)), map(lt, values, limits)))
 
 
 def _unknown(addrs: Sequence[object], addresses: dict[str, int]) -> list[int]:
