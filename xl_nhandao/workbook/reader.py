@@ -810,9 +810,12 @@ class Reader:
             today = ctx.today
 
             def date_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
-                v, code = parse_date(raw)
-                if code:
-                    return None, code, None
+                if raw.__class__ is date:  # a real date cell: parse_date would give it back
+                    v: object = raw
+                else:
+                    v, code = parse_date(raw)
+                    if code:
+                        return None, code, None
                 if v < MIN_EVENT_DATE:  # type: ignore[operator]
                     return None, "date-out-of-range", {"minimum": MIN_EVENT_DATE}
                 if v > today:  # type: ignore[operator]
@@ -824,6 +827,9 @@ class Reader:
             minimum = f.minimum if f.minimum is not None else 0
 
             def int_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                # a whole number: what parse_int would give, without the checks
+                if raw.__class__ is float and raw.is_integer() and raw >= minimum:  # type: ignore[attr-defined, operator]
+                    return int(raw), None, None  # type: ignore[call-overload]
                 v, code = parse_int(raw, minimum)
                 return (v, None, None) if code is None else (None, code, {"minimum": minimum})
 
