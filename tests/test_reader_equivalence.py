@@ -34,8 +34,8 @@ def _cell_by_cell(parser: rd.CellParser, raws: tuple[object, ...]) -> tuple[tupl
     return tuple(r[0] for r in results), {i: r for i, r in enumerate(results) if r[1] is not None or r[2] is not None}
 
 
-def _every_row(body, first_row, cols, key_col, fast, required_cols, sections, totals):
-    return _DATA_ROWS(body, first_row, cols, key_col, False, required_cols, sections, totals)
+def _every_row(body, first_row, cols, keys, fast, required_cols, sections, totals):
+    return list(_DATA_ROWS(body, first_row, cols, keys, False, required_cols, sections, totals))
 
 
 _DATA_ROWS = rd.Reader._data_rows
@@ -210,8 +210,9 @@ def test_data_rows_by_key_cell_match_every_row_looked_at() -> None:
         for sections in (set(), {109}, {100, 105}):
             got: list[tuple[int, list[object]]] = []
             want: list[tuple[int, list[object]]] = []
-            fast = _DATA_ROWS(body, 100, [1, 2], 1, True, required, sections, got)
-            plain = _DATA_ROWS(body, 100, [1, 2], 1, False, required, sections, want)
+            keys = tuple(row[1] for row in body)
+            fast = list(_DATA_ROWS(body, 100, [1, 2], keys, True, required, sections, got))
+            plain = list(_DATA_ROWS(body, 100, [1, 2], keys, False, required, sections, want))
             assert fast == plain and got == want
             totals = {4, 8, 12} if required == [1, 2] else set()  # a total row lacks a required cell
             assert [r - 100 for r, _ in got] == sorted(totals)

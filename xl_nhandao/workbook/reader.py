@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import pairwise, repeat
+from itertools import islice, pairwise, repeat
 from operator import getitem, itemgetter
 
 from ..errors import RunError
@@ -470,14 +470,17 @@ class Reader:
         need = max(max(cols, default=0), key_col) + 1
         if min(map(len, body), default=need) < need:
             body = [row if len(row) >= need else [*row, *[""] * (need - len(row))] for row in body]
-        total_candidates: list[tuple[int, list[object]]] = []
-        data_idx = self._data_rows(body, h + 1, cols, key_col, key_col in cols, required_cols, sections,
-                                   total_candidates)
-        # Parse column by column: one cached parser per column, issues only where needed.
         n = len(body)
+        transposed: list[tuple[object, ...]] = list(zip(*body)) if body else [()] * need
+        total_candidates: list[tuple[int, list[object]]] = []
+        data_idx = self._data_rows(body, h + 1, cols, transposed[key_col], key_col in cols, required_cols,
+                                   sections, total_candidates)
         everything = len(data_idx) == n
-        picked = body if everything else [body[i] for i in data_idx]
-        transposed = list(zip(*picked)) if picked else []
+        if not everything:  # the read columns of the data rows
+            wanted = set(cols)
+            transposed = [tuple(map(column.__getitem__, data_idx)) if c in wanted else ()
+                          for c, column in enumerate(transposed)]
+        # Parse column by column: one cached parser per column, issues only where needed.
         sheet = data.name
         legacy_by_col: dict[int, list[tuple[int, str]]] = {}
         position: dict[int, int] = {}
@@ -490,7 +493,7 @@ class Reader:
         found: list[tuple[Field, int, tuple[object, ...], dict[int, Result]]] = []
         for f, col in mapped:
             parse = self.parser(f, sheet)
-            raws: tuple[object, ...] = transposed[col] if transposed else ()
+            raws = transposed[col]
             values, flags = parse.column(raws)
             if legacy_by_col.get(col) and f.kind in (standard.TEXT, standard.CODE, standard.CODES):
                 fixed_values = list(values)
@@ -541,11 +544,12 @@ class Reader:
         return out
 
     @staticmethod
-    def _data_rows(body: list[list[object]], first_row: int, cols: list[int], key_col: int, fast: bool,
+    def _data_rows(body: list[list[object]], first_row: int, cols: list[int], keys: Sequence[object], fast: bool,
                    required_cols: list[int], sections: set[int],
-                   totals: list[tuple[int, list[object]]]) -> list[int]:
+                   totals: list[tuple[int, list[object]]]) -> Sequence[int]:
         """Positions in ``body`` (the rows under the header, ``body[0]`` being 0-based sheet
         row ``first_row``) of the data rows, in order; total-row candidates go to ``totals``.
+        ``keys`` are the rows' key cells.
 
         Skipped: blank rows, rows blank in every read column, the column-number row under
         the header, total rows and section rows. A row whose key cell (``fast``: a read
@@ -569,7 +573,7 @@ class Reader:
             if r <= first_data + 1 and _is_column_numbers(row):
                 first_data = r + 1
                 return
-            key = row[key_col]
+            key = keys[i]
             if (key == "" or key is None or (key.__class__ is str and key.lstrip()[:1] in _TOTAL_INITIALS)) \
                     and _is_total_row(row, required_cols):  # type: ignore[union-attr]
                 totals.append((r, row))
@@ -587,15 +591,17 @@ class Reader:
             for j in range(i, n):
                 one(j)
             return out
-        i0 = i
-        keys = list(map(itemgetter(key_col), body[i:]))
         special: set[int] = set()
-        if set(map(type, keys)) != {str} or not _NOT_PLAIN_KEY.isdisjoint(map(_FIRST, keys, repeat(_ONE))):
-            special = {j for j, k in enumerate(keys, i) if k.__class__ is not str or k[:1] in _NOT_PLAIN_KEY}  # type: ignore[union-attr]
+        if set(map(type, islice(keys, i, None))) != {str} \
+                or not _NOT_PLAIN_KEY.isdisjoint(map(_FIRST, islice(keys, i, None), repeat(_ONE))):
+            special = {j for j, k in enumerate(islice(keys, i, None), i)
+                       if k.__class__ is not str or k[:1] in _NOT_PLAIN_KEY}  # type: ignore[union-attr]
         special.update(r - first_row for r in sections if i <= r - first_row < n)
+        if not special and len(out) == i:
+            return range(n)  # every row is a data row
         for j in sorted(special):
             out.extend(range(i, j))
-            key = keys[j - i0]
+            key = keys[j]
             if key.__class__ is str and key[:1] in _TOTAL_INITIALS and first_row + j not in sections \
                     and _filled(body[j], required_cols):  # type: ignore[union-attr]
                 out.append(j)  # "Công ty…", "Trường…": a total row lacks a required cell
