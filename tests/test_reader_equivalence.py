@@ -302,3 +302,8 @@ def test_cccd_births_match_cccd_birth() -> None:
     numbers = [f"001{g}{y:02d}000001" for g in range(10) for y in (0, 5, 99)]
     assert cccd_births(numbers) == [cccd_birth(n) for n in numbers]
     assert cccd_births(["001305000001", "056185004321"]) == [(2005, "Nữ"), (1985, "Nữ")]
+
+
+def test_the_first_characters_of_plain_keys_leave_out_every_space() -> None:
+    spaces = {ch for ch in map(chr, range(0x110000)) if ch.isspace()}
+    assert spaces | {"", "T", "t", "C", "c"} == rd._NOT_PLAIN_KEY

@@ -521,14 +521,11 @@ _LATEST, _EARLIEST = {None: date.max}, {None: date.min}
 #: Letters that are Vietnamese consonants in ASCII (đ is not).
 _CONSONANTS = "bcdfghjklmnpqrstvwxz"
 _NOT_CONSONANT = bytes(c for c in range(128) if chr(c) not in _CONSONANTS)
-#: A character beyond plain Vietnamese names: ASCII, the precomposed vowels, đ and the
-#: combining marks of Vietnamese (tones, circumflex, breve, horn).
-_VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
-_BEYOND_VIETNAMESE = re.compile("[^\x00-\x7f" + re.escape("".join(
-    ch for ch in map(chr, range(0x80, 0x2000))
-    if ch in "đĐ" + _VN_MARKS
-    or (len(d := unicodedata.normalize("NFD", ch)) > 1 and d[0] in "aeiouyAEIOUY"
-        and all(m in _VN_MARKS for m in d[1:])))) + "]")
+#: A character beyond plain Vietnamese names: ASCII, the Vietnamese vowels with their
+#: marks and tones (precomposed, or combining marks), đ.
+_BEYOND_VIETNAMESE = re.compile(
+    "[^\x00-\x7fàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9"
+    "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b]")
 _CONSONANT_RUNS = re.compile(f"[^{_CONSONANTS}]+")
 
 

@@ -63,7 +63,8 @@ register_cache(_PARSED.clear)
 #: Raw values parsed once per distinct value (bools are not: True == 1.0 as a dict key).
 _CACHEABLE = frozenset({str, float, int, date, datetime, type(None)})
 #: First characters of a key cell that may start a blank or total row ("" for an empty one).
-_NOT_PLAIN_KEY = frozenset({"", *_TOTAL_INITIALS, *(ch for ch in map(chr, range(0x3001)) if ch.isspace())})
+_NOT_PLAIN_KEY = frozenset({"", *_TOTAL_INITIALS, *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002"
+                            "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"})
 _FIRST, _ONE = getitem, slice(0, 1)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
