@@ -504,14 +504,14 @@ class Validator:
                         expected=_figure_text(expected))
 
 
-def _firsts(keys: Sequence[object], repeat: Callable[[int, int], None]) -> dict[str, int]:
-    """Each non-empty key's first position; ``repeat(i, first)`` for each later one."""
+def _firsts(keys: Sequence[object], repeated: Callable[[int, int], None]) -> dict[str, int]:
+    """Each non-empty key's first position; ``repeated(i, first)`` for each later one."""
     firsts: dict[object, int] = {}
     at = list(map(firsts.setdefault, keys, range(len(keys))))
     if len(firsts) != len(keys):  # some key repeats
         for i, (key, first) in enumerate(zip(keys, at)):
             if key and first != i:
-                repeat(i, first)
+                repeated(i, first)
     firsts.pop(None, None)
     firsts.pop("", None)
     return firsts  # type: ignore[return-value]
