@@ -15,7 +15,10 @@ collection (so no round pays for the garbage of the one before), and gives one r
 the import time of ``xl_nhandao`` and of the validator in a fresh interpreter (the Excel
 ribbon starts a process per click). The machine may be shared: compare ratios.
 
-    python benchmarks/validate.py [--rows 5000] [--rounds 7]
+    python benchmarks/validate.py [--rows 5000] [--rounds 7] [--file WORKBOOK]
+
+``--file`` times a given workbook instead (one saved by Excel or LibreOffice keeps its
+text in a shared-strings part, which the generated one does not), validated as of today.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000, help="addresses in the register")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--file", type=Path, help="time this workbook instead of a generated one")
     args = parser.parse_args()
 
     from xl_nhandao.demo.synth import make_unit, write_unit
@@ -72,11 +76,17 @@ def main() -> None:
     load_codes = time.perf_counter() - t
 
     with tempfile.TemporaryDirectory() as tmp:
-        unit = make_unit("22333", period="2024", seed=1, n_addresses=args.rows)
-        path = write_unit(unit, Path(tmp) / "bench.xlsx", style="fast")
-        report_date = unit.info["Ngày lập báo cáo"]
-        today = (report_date if isinstance(report_date, date) else date(2024, 11, 20)) + timedelta(days=1)
-        rows = sum(len(v) for v in unit.tables.values())
+        if args.file:
+            path, today = args.file, date.today()
+            rows = sum(validate_file(path, today=today).rows.values())
+            label = f"{path.name}"
+        else:
+            unit = make_unit("22333", period="2024", seed=1, n_addresses=args.rows)
+            path = write_unit(unit, Path(tmp) / "bench.xlsx", style="fast")
+            report_date = unit.info["Ngày lập báo cáo"]
+            today = (report_date if isinstance(report_date, date) else date(2024, 11, 20)) + timedelta(days=1)
+            rows = sum(len(v) for v in unit.tables.values())
+            label = f"{args.rows:,} addresses"
         bare, full, ratios = [], [], []
         report, found = None, ""
         for k in range(args.rounds):
@@ -97,7 +107,7 @@ def main() -> None:
             full.append(times["full"])
             ratios.append(times["full"] / times["bare"])
         size = path.stat().st_size
-        print(f"workbook: {args.rows:,} addresses, {rows:,} data rows in all sheets, {size / 1024:,.0f} KiB")
+        print(f"workbook: {label}, {rows:,} data rows in all sheets, {size / 1024:,.0f} KiB")
         print(f"issues found: {found}")
         print(f"rounds: {args.rounds} (interleaved); medians, [min – max]")
         print(f"(a) bare python-calamine read : {_ms(bare)}  ({rows / statistics.median(bare):,.0f} rows/s)")
