@@ -7,15 +7,21 @@ ribbon's "Kiểm tra dữ liệu". It returns a :class:`Report` (findings as dat
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, repeat
+from operator import attrgetter, eq, is_not, itemgetter, lt, ne
 from pathlib import Path
 
 from ..issues import Issue, add_issue, count
 from ..vn import adminunits
 from ..vn.periods import Period, parse_period
-from ..vn.text import fold
-from ..vn.values import cccd_birth
+from ..vn.text import fold, name_key
+from ..vn.values import cccd_births
 from ..workbook import codes, indicators, standard
 from ..workbook.reader import InfoRead, Reader, Record, TableRead, WorkbookRead
 from ..workbook.source import FileWorkbook, WorkbookSource
@@ -115,14 +121,18 @@ class Validator:
         self.ctx = read.context
         self.info = read.info
         self.tables = read.tables
+        self.spans = _Spans()
 
     def add(self, code: str, /, *args: object, **params: object) -> Issue:
         return add_issue(self.issues, code, *args, **params)  # type: ignore[arg-type]
 
-    def at(self, table: TableRead, rec: Record, key: str, code: str, value: object = None, **params: object) -> None:
+    def at(self, table: TableRead, i: int, key: str, code: str, value: object = None, **params: object) -> None:
+        """An issue on record ``i`` of ``table``, at the cell of field ``key`` (its value
+        unless another is given)."""
         f = table.spec.field(key)
+        rec = table.records[i]
         self.add(code, table.sheet, rec.row, f.header, table.cell(key, rec.row),
-                 value if value is not None else rec.values.get(key), rec, **params)
+                 value if value is not None else table.column(key)[i], rec, **params)
 
     # -- run ---------------------------------------------------------------------
     def run(self) -> Report:
@@ -290,63 +300,91 @@ class Validator:
                     self.add("sheet-empty-missing", sheet=spec.name)
 
     # -- DiaChi --------------------------------------------------------------------
-    def check_addresses(self, unit: Unit) -> dict[str, Record]:
+    def check_addresses(self, unit: Unit) -> dict[str, int]:
+        """The row rules of DiaChi; returns each address code's first record, by position.
+
+        Each rule looks at the columns it compares; most first check at C speed whether
+        any row can break it (no repeated key, no date after the report date…)."""
         table = self.tables["DiaChi"]
-        by_code: dict[str, Record] = {}
-        by_cccd: dict[tuple[object, str], Record] = {}
-        by_person: dict[tuple[object, object, object, str], Record] = {}
+        col = table.column
+        rows = table.records
+        n = len(rows)
+        by_code = _firsts(col("_addr"), lambda i, first: self.at(table, i, "ma_dia_chi", "duplicate-address-code",
+                                                                  first_row=rows[first].row))
+        cccds, sources = col("cccd"), col("nguon_don_vi")
+        # in a consolidation (source), duplicates across units are TrungLap's
+        keyed = sources.count(None) != n
+        valid = [i for i, cccd in enumerate(cccds) if isinstance(cccd, str) and len(cccd) == 12]
+        numbers: list[str] = list(map(cccds.__getitem__, valid))  # type: ignore[arg-type]
+        keys = list(zip(map(sources.__getitem__, valid), numbers)) if keyed else numbers
+        if len(set(keys)) != len(keys):
+            firsts: dict[object, int] = {}
+            for i, key in zip(valid, keys):
+                first = firsts.setdefault(key, i)
+                if first != i:
+                    self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
+        born = cccd_births(numbers)  # the year and gender the numbers encode
+        for key, code, part, kind in (("nam_sinh", "cccd-year-mismatch", 0, int),
+                                      ("gioi_tinh", "cccd-gender-mismatch", 1, str)):
+            given = list(map(col(key).__getitem__, valid))
+            expected = list(map(itemgetter(part), born))
+            for k in compress(range(len(valid)), map(ne, given, expected)):
+                if isinstance(given[k], kind):
+                    self.at(table, valid[k], key, code, expected=expected[k])
+        self._check_people(table, cccds, sources)
+        dossiers = col("ngay_lap_ho_so")
+        for key in ("ngay_phe_duyet", "ngay_inhandao"):
+            code = "approval-before-dossier" if key == "ngay_phe_duyet" else "inhandao-before-dossier"
+            for i in _before(col(key), dossiers, self.spans):
+                self.at(table, i, key, code, dossier_date=dossiers[i])
         report_date = self.ctx.report_date
+        if report_date:
+            for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
+                for i in _after(col(key), report_date, self.spans):
+                    self.at(table, i, key, "date-after-report", report_date=report_date)
         unit_communes = self._unit_communes(unit)
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
-            if addr:
-                first = by_code.get(addr)  # type: ignore[arg-type]
-                if first is None:
-                    by_code[addr] = rec  # type: ignore[index]
-                else:
-                    self.at(table, rec, "ma_dia_chi", "duplicate-address-code", first_row=first.row)
-            cccd = v.get("cccd")
-            source = v.get("nguon_don_vi")  # in a consolidation, duplicates across units are TrungLap's
-            if isinstance(cccd, str) and len(cccd) == 12:
-                first = by_cccd.get((source, cccd))
-                if first is None:
-                    by_cccd[(source, cccd)] = rec
-                else:
-                    self.at(table, rec, "cccd", "duplicate-cccd", first_row=first.row)
-                year, gender = v.get("nam_sinh"), v.get("gioi_tinh")
-                born = cccd_birth(cccd)
-                if born:
-                    if isinstance(year, int) and year != born[0]:
-                        self.at(table, rec, "nam_sinh", "cccd-year-mismatch", expected=born[0])
-                    if isinstance(gender, str) and gender != born[1]:
-                        self.at(table, rec, "gioi_tinh", "cccd-gender-mismatch", expected=born[1])
-            name, year, thon = v.get("ten_key"), v.get("nam_sinh"), v.get("thon")
-            if name and year and isinstance(thon, str):
-                key = (source, name, year, fold(thon))
-                first = by_person.get(key)
-                if first is None:
-                    by_person[key] = rec
-                else:
-                    other = first.values.get("cccd")
-                    distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
-                    if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
-                        self.at(table, rec, "ho_ten", "duplicate-person", first_row=first.row)
-            dossier, approval, upload = v.get("ngay_lap_ho_so"), v.get("ngay_phe_duyet"), v.get("ngay_inhandao")
-            if isinstance(dossier, date):
-                if isinstance(approval, date) and approval < dossier:
-                    self.at(table, rec, "ngay_phe_duyet", "approval-before-dossier", dossier_date=dossier)
-                if isinstance(upload, date) and upload < dossier:
-                    self.at(table, rec, "ngay_inhandao", "inhandao-before-dossier", dossier_date=dossier)
-            if report_date:
-                for key in ("ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao"):
-                    d = v.get(key)
-                    if isinstance(d, date) and d > report_date:
-                        self.at(table, rec, key, "date-after-report", report_date=report_date)
-            commune = v.get("ma_xa")
-            if unit_communes is not None and isinstance(commune, str) and commune not in unit_communes:
-                self.at(table, rec, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
+        if unit_communes is not None:
+            communes = col("ma_xa")
+            outside = {c for c in set(communes) if isinstance(c, str) and c not in unit_communes}
+            if outside:
+                for i, c in enumerate(communes):
+                    if c in outside:
+                        self.at(table, i, "ma_xa", "commune-outside-unit", unit=f"{unit.code} {unit.name}")
         return by_code
+
+    def _check_people(self, table: TableRead, cccds: Sequence[object], sources: Sequence[object]) -> None:
+        """The same person twice: same name key, birth year and village (and, in a
+        consolidation, unit), unless their CCCD numbers say otherwise.
+
+        Only the rows whose name skeleton (:func:`_name_skeleton`, the same for equal name
+        keys), birth year, village and unit are another row's too are keyed."""
+        col = table.column
+        rows = table.records
+        names, years, thons = col("ho_ten"), col("nam_sinh"), col("thon")
+        n = len(names)
+        folded = {t: fold(t) for t in set(thons) if isinstance(t, str)}
+        skeletons = {v: _name_skeleton(v) for v in set(names) if isinstance(v, str)}
+        parts = [map(skeletons.get, names, repeat("\x00")), map(str, years), map(folded.get, thons, repeat("\x00"))]
+        if sources.count(None) != n:
+            parts.append(map(str, sources))
+        keys = list(map("\x1f".join, zip(*parts)))  # type: ignore[arg-type]
+        if len(set(keys)) == n:
+            return
+        counts = Counter(keys)
+        by_person: dict[tuple[object, object, object, str], int] = {}
+        for i in [i for i, key in enumerate(keys) if counts[key] > 1]:
+            name, year, thon = names[i], years[i], thons[i]
+            if not (isinstance(name, str) and year and isinstance(thon, str)):
+                continue
+            name = name_key(name)
+            if not name:
+                continue
+            first = by_person.setdefault((sources[i], name, year, folded[thon]), i)
+            if first != i:
+                cccd, other = cccds[i], cccds[first]
+                distinct_ids = isinstance(cccd, str) and isinstance(other, str) and cccd != other
+                if not distinct_ids and not (isinstance(cccd, str) and cccd == other):
+                    self.at(table, i, "ho_ten", "duplicate-person", first_row=rows[first].row)
 
     def _unit_communes(self, unit: Unit) -> set[str] | None:
         if unit.code is None or unit.level not in ("Xã", "Huyện", "Tỉnh"):
@@ -365,65 +403,84 @@ class Validator:
         """References can be checked only when the DiaChi sheet could be read."""
         return self.tables["DiaChi"].readable
 
-    def check_registrations(self, addresses: dict[str, Record]) -> None:
+    def check_registrations(self, addresses: dict[str, int]) -> None:
         table = self.tables["DangKy"]
+        col = table.column
+        if self.addresses_known:
+            sources = col("nguon_don_vi")
+            for i in _unknown(col("_addr"), addresses):
+                # A consolidation keeps a registration whose address a lower level excluded
+                # (it still counts, SPEC §4): that level checked the reference already.
+                if not sources[i]:
+                    self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
         report_date = self.ctx.report_date
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
-            # A consolidation keeps a registration whose address a lower level excluded (it
-            # still counts, SPEC §4): that level checked the reference already.
-            if addr and addr not in addresses and self.addresses_known and not v.get("nguon_don_vi"):
-                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            d = v.get("ngay_dang_ky")
-            if report_date and isinstance(d, date) and d > report_date:
-                self.at(table, rec, "ngay_dang_ky", "date-after-report", report_date=report_date)
+        if report_date:
+            for i in _after(col("ngay_dang_ky"), report_date, self.spans):
+                self.at(table, i, "ngay_dang_ky", "date-after-report", report_date=report_date)
 
     # -- TroGiup ---------------------------------------------------------------------
-    def check_events(self, addresses: dict[str, Record]) -> None:
+    def check_events(self, addresses: dict[str, int]) -> None:
         table = self.tables["TroGiup"]
+        col = table.column
+        rows = table.records
+        n = len(rows)
+        addrs = col("_addr")
+        if self.addresses_known:
+            for i in _unknown(addrs, addresses):
+                self.at(table, i, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
+        programmes = col("ten_chuong_trinh")
+        for i in compress(range(n), map(eq, col("nguon"), repeat(codes.OTHER_PROGRAMME))):
+            if not programmes[i]:
+                self.at(table, i, "ten_chuong_trinh", "other-programme-missing", value="")
+        days = col("ngay")
         report_date = self.ctx.report_date
-        seen: dict[tuple[object, ...], Record] = {}
-        vouchers: dict[tuple[object, str], Record] = {}
-        for rec in table.records:
-            v = rec.values
-            addr = v.get("_addr")
-            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if addr and target is None and self.addresses_known:
-                self.at(table, rec, "ma_dia_chi", "address-unknown", address_sheet=self.address_sheet)
-            if v.get("nguon") == codes.OTHER_PROGRAMME and not v.get("ten_chuong_trinh"):
-                self.at(table, rec, "ten_chuong_trinh", "other-programme-missing", value="")
-            d = v.get("ngay")
-            if isinstance(d, date):
-                if report_date and d > report_date:
-                    self.at(table, rec, "ngay", "date-after-report", report_date=report_date)
-                dossier = target.values.get("ngay_lap_ho_so") if target else None
-                if isinstance(dossier, date) and d < dossier:
-                    self.at(table, rec, "ngay", "event-before-dossier", dossier_date=dossier)
-            key = (addr, d, v.get("hinh_thuc"), v.get("gia_tri"))  # addr includes the source unit
-            if addr and d is not None and v.get("gia_tri") is not None:
-                first = seen.get(key)
-                if first is None:
-                    seen[key] = rec
-                else:
-                    self.at(table, rec, "ma_dia_chi", "duplicate-event", first_row=first.row)
-                    continue
-            voucher = v.get("so_chung_tu")
-            if isinstance(voucher, str) and voucher.strip():
-                vk = (v.get("nguon_don_vi"), "".join(voucher.split()).upper())  # vouchers are per unit
-                first = vouchers.get(vk)
-                if first is None:
-                    vouchers[vk] = rec
-                else:
-                    self.at(table, rec, "so_chung_tu", "duplicate-voucher", first_row=first.row)
+        if report_date:
+            for i in _after(days, report_date, self.spans):
+                self.at(table, i, "ngay", "date-after-report", report_date=report_date)
+        dossiers = self.tables["DiaChi"].column("ngay_lap_ho_so")
+        dossier_of = dict(zip(addresses, map(dossiers.__getitem__, addresses.values())))
+        event_dossiers = list(map(dossier_of.get, addrs))
+        for i in _before(days, event_dossiers, self.spans):
+            self.at(table, i, "ngay", "event-before-dossier", dossier_date=event_dossiers[i])
+        # The same event twice (its voucher is then not looked at), the same voucher twice.
+        amounts, kinds, vouchers, units = col("gia_tri"), col("hinh_thuc"), col("so_chung_tu"), col("nguon_don_vi")
+        repeated: set[int] = set()
+        if len(set(map(hash, zip(addrs, days, kinds, amounts)))) != n:  # equal events hash alike
+            seen: dict[tuple[object, ...], int] = {}
+            for i, (addr, d, kind, amount) in enumerate(zip(addrs, days, kinds, amounts)):  # addr includes the unit
+                if addr and d is not None and amount is not None:
+                    first = seen.setdefault((addr, d, kind, amount), i)
+                    if first != i:
+                        self.at(table, i, "ma_dia_chi", "duplicate-event", first_row=rows[first].row)
+                        repeated.add(i)
+        numbered = list(compress(range(n), map(is_not, vouchers, repeat(None))))
+        if repeated:
+            numbered = [i for i in numbered if i not in repeated]
+        texts = list(map(vouchers.__getitem__, numbered))
+        if set(map(type, texts)) <= {str}:
+            numbers = list(map(str.upper, map("".join, map(str.split, texts))))  # type: ignore[arg-type]
+        else:
+            numbers = ["".join(v.split()).upper() if isinstance(v, str) else "" for v in texts]
+        if "" in numbers:  # blank vouchers are not compared
+            numbered, numbers = [i for i, v in zip(numbered, numbers) if v], [v for v in numbers if v]
+        keys = list(zip(map(units.__getitem__, numbered), numbers)) if units.count(None) != n else numbers
+        if len(set(keys)) != len(keys):  # vouchers are per unit
+            firsts: dict[object, int] = {}
+            for i, key in zip(numbered, keys):
+                first = firsts.setdefault(key, i)
+                if first != i:
+                    self.at(table, i, "so_chung_tu", "duplicate-voucher", first_row=rows[first].row)
         # Events pointing at an address with errors are not counted (SPEC §4): say so,
         # once the address's own issues are known.
-        for rec in table.records:
-            addr = rec.values.get("_addr")
-            target = addresses.get(addr) if addr else None  # type: ignore[arg-type]
-            if target is not None and not target.valid:
-                self.at(table, rec, "ma_dia_chi", "address-has-errors", target_row=target.row,
-                        address_sheet=self.address_sheet)
+        records = self.tables["DiaChi"].records
+        with_errors = set(compress(range(len(records)), map(attrgetter("errors"), records)))
+        failed = {a: records[t] for a, t in addresses.items() if t in with_errors} if with_errors else {}
+        if failed:
+            for i, addr in enumerate(addrs):
+                target = failed.get(addr) if addr else None  # type: ignore[arg-type]
+                if target is not None:
+                    self.at(table, i, "ma_dia_chi", "address-has-errors", target_row=target.row,
+                            address_sheet=self.address_sheet)
 
     # -- SoLieu ----------------------------------------------------------------------
     def check_solieu(self, report: Report) -> None:
@@ -431,14 +488,12 @@ class Validator:
         if table.sheet is None:
             return
         register_kept = any(self.tables[t.name].records for t in standard.TABLES)
-        for rec in table.records:
-            code = rec.values.get("ma_chi_so")
-            value = rec.values.get("gia_tri")
+        for i, (code, value) in enumerate(zip(table.column("ma_chi_so"), table.column("gia_tri"))):
             if not isinstance(code, str):
                 continue
             code = code.strip()
             if code not in indicators.BY_CODE:
-                self.at(table, rec, "ma_chi_so", "indicator-unknown")
+                self.at(table, i, "ma_chi_so", "indicator-unknown")
                 continue
             if value is None:
                 continue
@@ -447,8 +502,102 @@ class Validator:
                 continue
             expected = report.figures.get(code)
             if not _same_figure(value, expected):
-                self.at(table, rec, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
+                self.at(table, i, "gia_tri", "solieu-mismatch", indicator=indicators.BY_CODE[code].label,
                         expected=_figure_text(expected))
+
+
+def _firsts(keys: Sequence[object], repeated: Callable[[int, int], None]) -> dict[str, int]:
+    """Each non-empty key's first position; ``repeated(i, first)`` for each later one."""
+    firsts: dict[object, int] = {}
+    at = list(map(firsts.setdefault, keys, range(len(keys))))
+    if len(firsts) != len(keys):  # some key repeats
+        for i, (key, first) in enumerate(zip(keys, at)):
+            if key and first != i:
+                repeated(i, first)
+    firsts.pop(None, None)
+    firsts.pop("", None)
+    return firsts  # type: ignore[return-value]
+
+
+_LATEST, _EARLIEST = {None: date.max}, {None: date.min}
+#: Letters that are Vietnamese consonants in ASCII (đ is not).
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
+_NOT_CONSONANT = bytes(c for c in range(128) if chr(c) not in _CONSONANTS)
+#: A character beyond plain Vietnamese names: ASCII, the Vietnamese vowels with their
+#: marks and tones (precomposed, or combining marks), đ.
+_BEYOND_VIETNAMESE = re.compile(
+    "[^\x00-\x7fàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9"
+    "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b]")
+_CONSONANT_RUNS = re.compile(f"[^{_CONSONANTS}]+")
+
+
+def _name_skeleton(name: str) -> str:
+    """The ASCII consonants of a name, in order: equal name keys (:func:`name_key`)
+    have equal skeletons, so names with different skeletons are different people.
+
+    For a name of plain Vietnamese letters they are its lower-case ASCII consonants
+    (vowels, marks and tones differ only in what :func:`name_key` keeps of vowels);
+    for any other name they are taken from its name key itself."""
+    lower = name.lower()
+    if _BEYOND_VIETNAMESE.search(lower) is None:
+        return lower.encode("ascii", "ignore").translate(None, _NOT_CONSONANT).decode("ascii")
+    return _CONSONANT_RUNS.sub("", unicodedata.normalize("NFD", name_key(name)))
+
+
+Span = tuple[date | None, date | None, bool]
+
+
+def _span(values: Sequence[object]) -> Span | None:
+    """The earliest and latest date of a column of dates and Nones, and whether it has
+    Nones (None when it holds anything else)."""
+    present = list(filter(None, values))
+    missing = len(values) - len(present)
+    if (missing and values.count(None) != missing) or not set(map(type, present)) <= {date}:
+        return None
+    return (min(present), max(present), missing > 0) if present else (None, None, missing > 0)  # type: ignore[return-value]
+
+
+class _Spans:
+    """:func:`_span` of each column a validation compares, found once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Sequence[object], Span | None]] = {}
+
+    def __call__(self, values: Sequence[object]) -> Span | None:
+        hit = self._seen.get(id(values))
+        if hit is None or hit[0] is not values:
+            hit = self._seen[id(values)] = (values, _span(values))
+        return hit[1]
+
+
+def _after(values: Sequence[object], limit: date, span: Callable[[Sequence[object]], Span | None] = _span
+           ) -> list[int]:
+    """Positions of the dates after ``limit``."""
+    dates = span(values)
+    if dates is not None and (dates[1] is None or dates[1] <= limit):
+        return []
+    return [i for i, d in enumerate(values) if isinstance(d, date) and d > limit]  # type: ignore[operator]
+
+
+def _before(values: Sequence[object], limits: Sequence[object],
+            span: Callable[[Sequence[object]], Span | None] = _span) -> list[int]:
+    """Positions of the dates before the date at the same position of ``limits``."""
+    dates, bounds = span(values), span(limits)
+    if dates is None or bounds is None:
+        return [i for i, (d, limit) in enumerate(zip(values, limits))
+                if isinstance(d, date) and isinstance(limit, date) and d < limit]
+    if dates[0] is None or bounds[1] is None or dates[0] >= bounds[1]:
+        return []
+    if dates[2] or bounds[2]:  # a missing date is never before, nor after, anything
+        values, limits = list(map(_LATEST.get, values, values)), list(map(_EARLIEST.get, limits, limits))
+    return list(compress(range(len(values)), map(lt, values, limits)))
+
+
+def _unknown(addrs: Sequence[object], addresses: dict[str, int]) -> list[int]:
+    """Positions of the address codes that are not in ``addresses``."""
+    if set(addrs).difference(addresses) <= {None, ""}:
+        return []
+    return [i for i, addr in enumerate(addrs) if addr and addr not in addresses]
 
 
 def figures_of(report: Report) -> dict[str, object]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
+from operator import getitem
 
 from .text import fold, strip_diacritics
 
@@ -282,13 +285,29 @@ def _check_cccd(v: object, provinces: frozenset[str]) -> tuple[str | None, str |
     return None, "cccd-invalid", ("short", {"digits": n, "missing": 12 - n})
 
 
+_CENTURIES = (1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800)
+#: Birth year and gender by the digits GYY of a CCCD (at most 1,000 entries).
+_BIRTHS: dict[str, tuple[int, str]] = {}
+
+
 def cccd_birth(cccd: str) -> tuple[int, str] | None:
     """Birth year and gender encoded in a 12-digit CCCD (G = century+gender, YY)."""
     if len(cccd) != 12:
         return None
-    g = int(cccd[3])
-    century = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[g]
-    return century + int(cccd[4:6]), ("Nam" if g % 2 == 0 else "Nữ")
+    gyy = cccd[3:6]
+    born = _BIRTHS.get(gyy)
+    if born is None:
+        g = int(gyy[0])
+        born = _BIRTHS[gyy] = (_CENTURIES[g] + int(gyy[1:]), "Nam" if g % 2 == 0 else "Nữ")
+    return born
+
+
+def cccd_births(numbers: Sequence[str]) -> list[tuple[int, str]]:
+    """:func:`cccd_birth` of each of a list of 12-digit CCCD numbers, at once."""
+    digits = list(map(getitem, numbers, repeat(slice(3, 6))))
+    for gyy in set(digits).difference(_BIRTHS):
+        cccd_birth("000" + gyy + "000000")
+    return list(map(_BIRTHS.__getitem__, digits))
 
 
 def parse_code_digits(v: object, width: int) -> str | None:

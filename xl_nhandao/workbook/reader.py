@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import pairwise
-from operator import itemgetter
+from itertools import islice, pairwise, repeat
+from operator import getitem, itemgetter
 
 from ..errors import RunError
 from ..issues import Issue, add_issue
@@ -46,18 +46,31 @@ MIN_EVENT_DATE = date(2000, 1, 1)
 #: Labels of total rows, folded: "Tổng cộng", "TỔNG CỘNG:", "Cộng", "Tổng số", "Tổng cộng: 15 hộ"…
 _TOTAL_LABEL = re.compile(r"^(?:tong cong|tong so|cong so|cong tong|tong|cong|total)(?: so)?(?: \d.*)?$")
 _TOTAL_INITIALS = ("T", "t", "C", "c")
-_VALUE, _CODE, _PARAMS = itemgetter(0), itemgetter(1), itemgetter(2)
+#: Whether a cell's text is a total label, by text.
+_LABELS: dict[str, bool] = {}
+register_cache(_LABELS.clear)
+_VALUE = itemgetter(0)
 #: Words a SoLieu value may use for yes/no indicators (dat_chi_tieu_dia_chi_moi).
 _TRUE_WORDS = codes.YES | {"dat"}
 _FLAG_WORDS = codes.YES | codes.NO | {"dat", "khong dat"}
-#: Parse results by column context, shared across the workbooks of a run.
-_PARSED: dict[tuple[object, ...], dict[object, tuple[object, str | None, dict[str, object] | None]]] = {}
+#: A parsed cell: the clean value (or None), the issue code (or None) and its parameters.
+Result = tuple[object, str | None, dict[str, object] | None]
+#: Parse results by column context, shared across the workbooks of a run: by raw cell
+#: value, the result (of values with an issue, and of single cells parsed); the clean
+#: value of the values without an issue.
+_PARSED: dict[tuple[object, ...], tuple[dict[object, Result], _CleanValues]] = {}
 register_cache(_PARSED.clear)
+#: Raw values parsed once per distinct value (bools are not: True == 1.0 as a dict key).
+_CACHEABLE = frozenset({str, float, int, date, datetime, type(None)})
+#: First characters of a key cell that may start a blank or total row ("" for an empty one).
+_NOT_PLAIN_KEY = frozenset({"", *_TOTAL_INITIALS, *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002"
+                            "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"})
+_FIRST, _ONE = getitem, slice(0, 1)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _LEADING_NUMBER = re.compile(r"^(?:\d+|[ivx]+|[a-z])\s+")
 _PAREN = re.compile(r"\([^)]*\)")
 
-Parser = Callable[[object], "tuple[object, str | None, dict[str, object] | None]"]
+Parser = Callable[[object], Result]
 
 
 def cell_ref(col0: int, row: int) -> str:
@@ -75,20 +88,89 @@ def address_key(value: object) -> str:
     return "".join(str(value).split()).upper()
 
 
-@dataclass(slots=True)
 class Record:
-    """One data row: its Excel row number and clean values by field key."""
+    """One data row: its Excel row number and clean values by field key.
 
-    row: int
-    values: dict[str, object]
-    errors: int = 0
-    warnings: int = 0
-    #: Original text of cells converted from a legacy encoding (audit trail).
-    original: dict[str, str] | None = None
+    The reader gives each record the ``columns`` of its table and its ``index`` there
+    instead of ``values``: the value dicts of a table are then built, all at once, the
+    first time one is asked for (validation works on the columns and needs none).
+    """
+
+    __slots__ = ("_columns", "_index", "_values", "errors", "original", "row", "warnings")
+
+    def __init__(self, row: int, values: dict[str, object] | None = None, errors: int = 0, warnings: int = 0,
+                 original: dict[str, str] | None = None, columns: Columns | None = None, index: int = 0) -> None:
+        self.row = row
+        self._values = values
+        self.errors = errors
+        self.warnings = warnings
+        #: Original text of cells converted from a legacy encoding (audit trail).
+        self.original = original
+        self._columns = columns
+        self._index = index
+
+    @property
+    def values(self) -> dict[str, object]:
+        values = self._values
+        if values is None:
+            values = self._values = {} if self._columns is None else self._columns.row(self._index)
+        return values
+
+    @values.setter
+    def values(self, values: dict[str, object]) -> None:
+        self._values = values
 
     @property
     def valid(self) -> bool:
         return self.errors == 0
+
+    def _fields(self) -> tuple[object, ...]:
+        return self.row, self.values, self.errors, self.warnings, self.original
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Record(row={self.row!r}, values={self.values!r}, errors={self.errors!r}, "
+                f"warnings={self.warnings!r}, original={self.original!r})")
+
+
+class Columns(dict):  # type: ignore[type-arg]
+    """A table's values as read, by field key: one tuple per column, one value per record.
+
+    A derived column given in ``lazy`` is computed the first time it is asked for
+    (:meth:`column`); :meth:`row` gives a record's values as a dict (all the dicts are
+    built the first time)."""
+
+    __slots__ = ("_lazy", "_rows")
+
+    def __init__(self, *args: object, lazy: dict[str, Callable[[], tuple[object, ...]]] | None = None) -> None:
+        super().__init__(*args)
+        self._lazy = lazy or {}
+        self._rows: list[dict[str, object]] | None = None
+
+    def column(self, key: str, size: int) -> Sequence[object]:
+        """Field ``key``'s values (``size`` Nones when there is no such column)."""
+        values = self.get(key)
+        if values is None:
+            make = self._lazy.pop(key, None)
+            if make is None:
+                return (None,) * size
+            values = self[key] = make()
+        return values  # type: ignore[no-any-return]
+
+    def row(self, index: int) -> dict[str, object]:
+        rows = self._rows
+        if rows is None:
+            for key in list(self._lazy):
+                self.column(key, 0)
+            keys = list(self)
+            rows = self._rows = list(map(dict, map(zip, repeat(keys), zip(*self.values()))))
+        return rows[index] if rows else {}
 
 
 @dataclass
@@ -101,10 +183,19 @@ class TableRead:
     total_row: int | None = None
     #: The sheet exists, its header was found and every required column is there.
     readable: bool = False
+    #: The records' values as read, by field key: one tuple per read column (and per
+    #: derived key), one value per record.
+    by_key: Columns = field(default_factory=Columns)
 
     def cell(self, key: str, row: int) -> str | None:
         col = self.columns.get(key)
         return None if col is None else cell_ref(col, row)
+
+    def column(self, key: str) -> Sequence[object]:
+        """The value of field ``key`` in each record, in order (None where it has none)."""
+        if self.by_key:
+            return self.by_key.column(key, len(self.records))
+        return tuple(rec.values.get(key) for rec in self.records)
 
 
 @dataclass
@@ -139,6 +230,84 @@ class WorkbookRead:
     tables: dict[str, TableRead]
     issues: list[Issue]
     context: Context
+
+
+class _CleanValues(dict):  # type: ignore[type-arg]
+    """By raw cell value, the clean value of each value whose parse has no issue code nor
+    parameters, shared by the parsers of one column context.
+
+    Looking up any other value (:meth:`CellParser.column` sets what that needs) parses it:
+    its clean value is kept, or, when it has an issue, its result is kept in ``results``
+    and the value noted in ``flagged``; a value of a type that is never cached (bool:
+    True == 1.0 as a dict key) sets ``odd``."""
+
+    __slots__ = ("base", "blank", "flagged", "odd", "results")
+
+    def __missing__(self, raw: object) -> object:
+        cls = raw.__class__
+        if cls not in _CACHEABLE:
+            self.odd = True
+            return None
+        res = self.results.get(raw)
+        if res is None:
+            res = self.blank if raw is None or (cls is str and raw.isspace()) else self.base(raw)  # type: ignore[union-attr]
+        if res[1] is None and res[2] is None:
+            self[raw] = res[0]
+        else:
+            self.results[raw] = res
+            self.flagged.append(raw)
+        return res[0]
+
+
+class CellParser:
+    """Parses the cells of one column (:meth:`Reader.parser`); calling it parses one cell.
+
+    Results are cached by raw value, shared by the parsers of one column context: bools
+    are never cached (True == 1.0 as a dict key). :meth:`column` parses a whole column.
+    """
+
+    __slots__ = ("base", "blank", "results", "values")
+
+    def __init__(self, base: Parser, blank: Result, results: dict[object, Result], values: _CleanValues) -> None:
+        self.base = base
+        self.blank = blank
+        self.results = results
+        self.values = values
+
+    def __call__(self, raw: object) -> Result:
+        cls = raw.__class__
+        if cls is str or cls is float or cls is date or cls is datetime or cls is int:
+            hit = self.results.get(raw)
+            if hit is None:
+                hit = self.results[raw] = self.blank if cls is str and raw.isspace() else self.base(raw)  # type: ignore[union-attr]
+            return hit
+        if raw is None:
+            return self.blank
+        return self.base(raw)
+
+    def column(self, raws: tuple[object, ...]) -> tuple[tuple[object, ...], dict[int, Result]]:
+        """The clean values of a column's cells, and the results of the cells whose parse
+        has an issue code or parameters, by position.
+
+        Each cell takes its value by one lookup in the shared cache of clean values; a
+        value missing from it (first seen, or with an issue) is parsed then, and only a
+        column with a value with an issue is scanned cell by cell."""
+        values = self.values
+        values.base, values.blank, values.results, values.flagged, values.odd = \
+            self.base, self.blank, self.results, [], False
+        try:
+            out = tuple(map(values.__getitem__, raws))
+        finally:
+            values.base = None  # type: ignore[assignment]
+        if values.odd or ((1 in values or 0 in values) and bool in set(map(type, raws))):
+            results = list(map(self, raws))  # TRUE/FALSE cells (True == 1.0) or odd types: no shortcut
+            return tuple(map(_VALUE, results)), {i: res for i, res in enumerate(results)
+                                                if res[1] is not None or res[2] is not None}
+        if not values.flagged:
+            return out, {}
+        bad = set(values.flagged)
+        known = self.results
+        return out, {i: known[raw] for i, raw in enumerate(raws) if raw in bad}
 
 
 class Reader:
@@ -297,63 +466,64 @@ class Reader:
         cols = [col for _, col in mapped]
         key_col = columns.get(spec.key_field, 0)
         required_cols = [columns[f.key] for f in spec.required if f.kind not in (standard.MONEY, standard.NUMBER)]
+        body = rows[h + 1 :]
+        # Short rows (a live workbook may give them) read as if padded with blank cells.
+        need = max(max(cols, default=0), key_col) + 1
+        if min(map(len, body), default=need) < need:
+            body = [row if len(row) >= need else [*row, *[""] * (need - len(row))] for row in body]
+        n = len(body)
+        transposed: list[tuple[object, ...]] = list(zip(*body)) if body else [()] * need
         total_candidates: list[tuple[int, list[object]]] = []
-        first_data = h + 1
-        data_rows: list[int] = []
-        width = min((len(row) for row in rows[h + 1 :]), default=0)
-        ragged = any(c >= width for c in cols)
-        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
-        for r in range(h + 1, len(rows)):
-            row = rows[r]
-            if not any(row):
-                continue
-            cells = [row[c] if c < len(row) else "" for c in cols] if ragged else pick(row)
-            if not any(cells) or all(not v or (v.__class__ is str and v.isspace()) for v in cells):  # type: ignore[union-attr]
-                continue
-            width_r = len(row)
-            if r <= first_data + 1 and _is_column_numbers(row):
-                first_data = r + 1
-                continue
-            key = row[key_col] if key_col < width_r else ""
-            if (key == "" or key is None or (key.__class__ is str and key.lstrip()[:1] in _TOTAL_INITIALS)) \
-                    and _is_total_row(row, required_cols):  # type: ignore[union-attr]
-                total_candidates.append((r, row))
-                continue
-            if r in sections and sum(1 for v in cells if not is_blank(v)) <= 1:
-                continue
-            data_rows.append(r)
+        data_idx = self._data_rows(body, h + 1, cols, transposed[key_col], key_col in cols, required_cols,
+                                   sections, total_candidates)
+        everything = len(data_idx) == n
+        if not everything:  # the read columns of the data rows
+            wanted = set(cols)
+            transposed = [tuple(map(column.__getitem__, data_idx)) if c in wanted else ()
+                          for c, column in enumerate(transposed)]
         # Parse column by column: one cached parser per column, issues only where needed.
-        records = [Record(r + 1, {}) for r in data_rows]
-        legacy = data.legacy
         sheet = data.name
+        legacy_by_col: dict[int, list[tuple[int, str]]] = {}
+        position: dict[int, int] = {}
+        if data.legacy:
+            for (r, c), font in data.legacy.items():
+                legacy_by_col.setdefault(c, []).append((r, font))
+            position = {h + 1 + b: i for i, b in enumerate(data_idx)}
         keys: list[str] = []
-        columns_values: list[list[object]] = []
-        picked = [rows[r] for r in data_rows]
-        transposed = list(zip(*picked)) if not ragged else []
+        columns_values: list[tuple[object, ...]] = []
+        found: list[tuple[Field, int, tuple[object, ...], dict[int, Result]]] = []
         for f, col in mapped:
             parse = self.parser(f, sheet)
-            cached = parse.cache.get  # type: ignore[attr-defined]
-            raws = (transposed[col] if transposed else
-                    [row[col] if col < len(row) else "" for row in picked]) if picked else []
-            if bool in set(map(type, raws)):  # TRUE/FALSE cells: no shortcut (True == 1.0)
-                results = list(map(parse, raws))
-            else:
-                results = [cached(v) or parse(v) for v in raws]  # type: ignore[arg-type]
-            textual = f.kind in (standard.TEXT, standard.CODE, standard.CODES)
-            if legacy and textual:
-                for i, r in enumerate(data_rows):
-                    font = legacy.get((r, col))
-                    raw = raws[i]
-                    if font is not None and raw.__class__ is str:
-                        fixed, used = fix_text(raw, font)  # type: ignore[arg-type]
-                        value, code, params = parse(fixed)
-                        results[i] = (value, code, {"legacy": used} if used else params)
-            flagged = (
-                [i for i, res in enumerate(results) if res[1] is not None or res[2] is not None]
-                if any(map(_CODE, results)) or any(map(_PARAMS, results)) else ()
-            )
-            for i in flagged:
-                value, code, params = results[i]
+            raws = transposed[col]
+            values, flags = parse.column(raws)
+            if legacy_by_col.get(col) and f.kind in (standard.TEXT, standard.CODE, standard.CODES):
+                fixed_values = list(values)
+                for r, font in legacy_by_col[col]:
+                    i = position.get(r)
+                    if i is None or raws[i].__class__ is not str:
+                        continue
+                    fixed, used = fix_text(raws[i], font)  # type: ignore[arg-type]
+                    value, code, params = parse(fixed)
+                    fixed_values[i] = value
+                    params = {"legacy": used} if used else params
+                    if code is not None or params is not None:
+                        flags[i] = (value, code, params)
+                    else:
+                        flags.pop(i, None)
+                values = tuple(fixed_values)
+            if flags:
+                found.append((f, col, raws, flags))
+            keys.append(f.key)
+            columns_values.append(values)
+        lazy = self._derive(spec, keys, columns_values)
+        rownums = [h + 2 + i for i in data_idx] if not everything else range(h + 2, h + 2 + n)
+        # Columns are tuples: the collector untracks a tuple of plain values at its first pass.
+        by_key = Columns(zip(keys, columns_values), lazy=lazy)
+        records = list(map(Record, rownums, repeat(None), repeat(0), repeat(0), repeat(None), repeat(by_key),
+                           range(len(rownums))))
+        for f, col, raws, flags in found:
+            for i in sorted(flags):
+                value, code, params = flags[i]
                 rec = records[i]
                 used = params.get("legacy") if params else None
                 if used:
@@ -365,12 +535,8 @@ class Reader:
                     params = None
                 if code:
                     self._row_issue(rec, code, sheet, f, col, raws[i], params)
-            keys.append(f.key)
-            columns_values.append(list(map(_VALUE, results)))
-        self._derive(spec, keys, columns_values)
-        for rec, vals in zip(records, zip(*columns_values)):
-            rec.values = dict(zip(keys, vals))
         out.records = records
+        out.by_key = by_key
         self._report_totals(out, data.name, total_candidates, rows)
         for (where, column, enc), n in self._legacy_counts.items():
             if where == sheet:
@@ -378,28 +544,107 @@ class Reader:
                          encoding={"tcvn3": "TCVN3 (ABC)", "tcvn3h": "TCVN3 (ABC)", "vni": "VNI"}.get(enc, enc))
         return out
 
+    @staticmethod
+    def _data_rows(body: list[list[object]], first_row: int, cols: list[int], keys: Sequence[object], fast: bool,
+                   required_cols: list[int], sections: set[int],
+                   totals: list[tuple[int, list[object]]]) -> Sequence[int]:
+        """Positions in ``body`` (the rows under the header, ``body[0]`` being 0-based sheet
+        row ``first_row``) of the data rows, in order; total-row candidates go to ``totals``.
+        ``keys`` are the rows' key cells.
+
+        Skipped: blank rows, rows blank in every read column, the column-number row under
+        the header, total rows and section rows. A row whose key cell (``fast``: a read
+        column) holds text starting with anything but a space, T or C is none of those:
+        past the first rows and outside merged section rows, only the other rows are
+        looked at one by one.
+        """
+        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
+        first_data = first_row
+        out: list[int] = []
+
+        def one(i: int) -> None:
+            nonlocal first_data
+            row = body[i]
+            if not any(row):
+                return
+            cells = pick(row)
+            if not any(cells) or all(not v or (v.__class__ is str and v.isspace()) for v in cells):  # type: ignore[union-attr]
+                return
+            r = first_row + i
+            if r <= first_data + 1 and _is_column_numbers(row):
+                first_data = r + 1
+                return
+            key = keys[i]
+            if (key == "" or key is None or (key.__class__ is str and key.lstrip()[:1] in _TOTAL_INITIALS)) \
+                    and _is_total_row(row, required_cols):  # type: ignore[union-attr]
+                totals.append((r, row))
+                return
+            if r in sections and sum(1 for v in cells if not is_blank(v)) <= 1:
+                return
+            out.append(i)
+
+        n = len(body)
+        i = 0
+        while i < n and first_row + i <= first_data + 1:
+            one(i)
+            i += 1
+        if not fast:
+            for j in range(i, n):
+                one(j)
+            return out
+        special: set[int] = set()
+        if set(map(type, islice(keys, i, None))) != {str} \
+                or not _NOT_PLAIN_KEY.isdisjoint(map(_FIRST, islice(keys, i, None), repeat(_ONE))):
+            special = {j for j, k in enumerate(islice(keys, i, None), i)
+                       if k.__class__ is not str or k[:1] in _NOT_PLAIN_KEY}  # type: ignore[union-attr]
+        special.update(r - first_row for r in sections if i <= r - first_row < n)
+        if not special and len(out) == i:
+            return range(n)  # every row is a data row
+        for j in sorted(special):
+            out.extend(range(i, j))
+            key = keys[j]
+            if key.__class__ is str and key[:1] in _TOTAL_INITIALS and first_row + j not in sections \
+                    and _filled(body[j], required_cols):  # type: ignore[union-attr]
+                out.append(j)  # "Công ty…", "Trường…": a total row lacks a required cell
+            else:
+                one(j)
+            i = j + 1
+        out.extend(range(i, n))
+        return out
+
     def _row_issue(self, rec: Record, code: str, sheet: str, f: Field, col: int, raw: object,
                    params: dict[str, object] | None = None) -> None:
         add_issue(self.issues, code, sheet, rec.row, f.header, cell_ref(col, rec.row), raw, rec, **(params or {}))
 
     @staticmethod
-    def _derive(spec: TableSheet, keys: list[str], columns: list[list[object]]) -> None:
-        """Add the keys the validator and the indicators compare on, as columns."""
+    def _derive(spec: TableSheet, keys: list[str], columns: list[tuple[object, ...]]
+                ) -> dict[str, Callable[[], tuple[object, ...]]]:
+        """Add the keys the validator and the indicators compare on, as columns; those
+        computed only when asked for are returned."""
         if "ma_dia_chi" in keys:
             codes_ = columns[keys.index("ma_dia_chi")]
             keys.append("_addr")
-            addr = [None if v is None else address_key(v) for v in codes_]
+            if None in codes_:
+                addr = tuple(None if v is None else address_key(v) for v in codes_)
+            else:  # the parsed codes are text: address_key at C speed
+                addr = tuple(map(str.upper, map("".join, map(str.split, codes_))))  # type: ignore[arg-type]
             if "nguon_don_vi" in keys:  # a consolidation: codes are unique per source unit
                 units = columns[keys.index("nguon_don_vi")]
-                addr = [a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units)]
+                addr = tuple(a if a is None or u is None else f"{u}|{a}" for a, u in zip(addr, units))
             columns.append(addr)
-        # People's names are compared within a workbook (duplicates); supporters' names
-        # only when figures are computed (indicators.compute keys them then).
+        # The key of people's names (the validator keys only the names that may repeat);
+        # supporters' names are keyed only when figures are computed (indicators.compute).
+        lazy: dict[str, Callable[[], tuple[object, ...]]] = {}
         name = {"DiaChi": "ho_ten"}.get(spec.name)
         if name in keys:
             names = columns[keys.index(name)]  # type: ignore[arg-type]
-            keys.append("ten_key")
-            columns.append([name_key(v) if isinstance(v, str) else None for v in names])
+
+            def name_keys() -> tuple[object, ...]:
+                keyed = {v: name_key(v) for v in set(names) if isinstance(v, str)}
+                return tuple(map(keyed.get, names))
+
+            lazy["ten_key"] = name_keys
+        return lazy
 
     def _find_header(self, spec: TableSheet, rows: list[list[object]], sheet_name: str
                      ) -> tuple[int, dict[str, int]] | None:
@@ -464,14 +709,15 @@ class Reader:
             stated, code = parse_money(raw)
             if code or stated is None:
                 continue
-            if any(rec.values.get(f.key) is None and not _blank_at(rows, rec.row - 1, col) for rec in out.records):
+            values = out.column(f.key)
+            if any(v is None and not _blank_at(rows, rec.row - 1, col) for rec, v in zip(out.records, values)):
                 continue  # a cell failed to parse: its own issue says so
-            total = sum(int(rec.values.get(f.key) or 0) for rec in out.records)  # type: ignore[call-overload]
+            total = sum(int(v or 0) for v in values)  # type: ignore[call-overload]
             if total != stated:
                 self.add("total-row-mismatch", sheet, r + 1, f.header, cell_ref(col, r + 1), raw, expected=total)
 
     # -- cell parsers ----------------------------------------------------------
-    def parser(self, f: Field, sheet: str) -> Parser:
+    def parser(self, f: Field, sheet: str) -> CellParser:
         """The parser of one column: blanks first, then a cache of repeated values,
         shared by every workbook read with the same context (a consolidation reads
         hundreds of small books whose codes, dates and amounts repeat)."""
@@ -479,24 +725,10 @@ class Reader:
         blank = (False if f.kind == standard.YESNO else None, "required-missing" if f.required else None, None)
         key = (f.key, f.kind, f.codelist, f.minimum, f.required, ctx.today, ctx.scheme,
                ctx.province if f.kind == standard.COMMUNE else None)
-        cache = _PARSED.get(key)
-        if cache is None or len(cache) > 200_000:
-            cache = _PARSED[key] = {"": blank}
-        base = self._base_parser(f)
-
-        def parse(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
-            cls = raw.__class__
-            if cls is str or cls is float or cls is date or cls is datetime or cls is int:
-                hit = cache.get(raw)
-                if hit is None:
-                    hit = cache[raw] = blank if cls is str and raw.isspace() else base(raw)  # type: ignore[union-attr]
-                return hit
-            if raw is None:
-                return blank
-            return base(raw)  # bools are never cached: True == 1.0 as a dict key
-
-        parse.cache = cache  # type: ignore[attr-defined]
-        return parse
+        cached = _PARSED.get(key)
+        if cached is None or len(cached[1]) > 200_000:
+            cached = _PARSED[key] = ({"": blank}, _CleanValues())
+        return CellParser(self._base_parser(f), blank, *cached)
 
     def _base_parser(self, f: Field) -> Parser:
         ctx = self.context
@@ -508,6 +740,8 @@ class Reader:
             def text(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
                 if raw.__class__ is not str:
                     return display(raw), None, None
+                if raw.isascii():  # type: ignore[attr-defined]
+                    return (" ".join(raw.split()) if collapse else raw.strip()), None, None  # type: ignore[attr-defined]
                 s, enc = fix_text(raw)  # type: ignore[arg-type]
                 s = " ".join(s.split()) if collapse else s.strip()
                 return s, None, ({"legacy": enc} if enc else None)
@@ -583,9 +817,12 @@ class Reader:
             today = ctx.today
 
             def date_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
-                v, code = parse_date(raw)
-                if code:
-                    return None, code, None
+                if raw.__class__ is date:  # a real date cell: parse_date would give it back
+                    v: object = raw
+                else:
+                    v, code = parse_date(raw)
+                    if code:
+                        return None, code, None
                 if v < MIN_EVENT_DATE:  # type: ignore[operator]
                     return None, "date-out-of-range", {"minimum": MIN_EVENT_DATE}
                 if v > today:  # type: ignore[operator]
@@ -597,6 +834,9 @@ class Reader:
             minimum = f.minimum if f.minimum is not None else 0
 
             def int_(raw: object) -> tuple[object, str | None, dict[str, object] | None]:
+                # a whole number: what parse_int would give, without the checks
+                if raw.__class__ is float and raw.is_integer() and raw >= minimum:  # type: ignore[attr-defined, operator]
+                    return int(raw), None, None  # type: ignore[call-overload]
                 v, code = parse_int(raw, minimum)
                 return (v, None, None) if code is None else (None, code, {"minimum": minimum})
 
@@ -669,13 +909,31 @@ def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
         if seen > 4:
             break
         if (v.__class__ is str and len(v) < 40 and v.lstrip()[:1] in _TOTAL_INITIALS  # type: ignore[arg-type]
-                and _TOTAL_LABEL.match(fold(fix_text(v)[0]))):  # type: ignore[arg-type]
+                and _is_total_label(v)):  # type: ignore[arg-type]
             label_col = c
             break
     if label_col is None:
         return False
     width = len(row)
     return any(c != label_col and (c >= width or is_blank(row[c])) for c in required_cols)
+
+
+def _filled(row: list[object], cols: list[int]) -> bool:
+    """Whether none of the cells ``cols`` of ``row`` is blank."""
+    for c in cols:
+        v = row[c]
+        if v is None or v == "" or (isinstance(v, str) and not v.strip()):
+            return False
+    return True
+
+
+def _is_total_label(text: str) -> bool:
+    hit = _LABELS.get(text)
+    if hit is None:
+        hit = _TOTAL_LABEL.match(fold(fix_text(text)[0])) is not None
+        if len(_LABELS) < 65536:  # names of supporters starting with "Công", "Trường" repeat
+            _LABELS[text] = hit
+    return hit
 
 
 def _blank_at(rows: list[list[object]], r: int, c: int) -> bool:
