@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import RunError
 from ..validate import validate_source
+from ..workbook.source import display_name
 from .model import REGISTER_SHEETS, Reason, Submission
 
 #: File types a folder is searched for.
@@ -27,9 +28,9 @@ def collect_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.suffix.lower() in SUFFIXES and not q.is_dir()
                            and not any(part.startswith((".", "~$")) for part in q.relative_to(p).parts))
-            items = [(q, str(q.relative_to(p))) for q in found]
+            items = [(q, display_name(str(q.relative_to(p)))) for q in found]
         else:
-            items = [(p, p.name)]
+            items = [(p, display_name(p.name))]
         for q, name in items:
             if q.name.startswith(("~$", ".")):
                 continue

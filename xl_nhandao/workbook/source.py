@@ -22,6 +22,7 @@ panics (a ``BaseException``) on a date-formatted cell holding a number no date c
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
@@ -653,13 +654,17 @@ class FileWorkbook:
 
     def __init__(self, path: Path | str, legacy_formats: bool = False) -> None:
         self.path = Path(path)
-        self.label = self.path.name
+        self.label = display_name(self.path.name)
         self.kind = check_file(self.path, legacy_formats)
         import python_calamine
 
         try:
             with native_stderr_silenced():
-                self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                if _utf8(str(self.path)):
+                    self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                else:  # a name with bytes that are not UTF-8 (a Windows USB stick): python-calamine
+                    # cannot open it by name, so it reads the bytes
+                    self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.path.read_bytes()))
         except BaseException as exc:  # calamine raises its own error types, and may panic
             if not (isinstance(exc, Exception) or is_panic(exc)):
                 raise
@@ -765,6 +770,21 @@ def clip_merges(ranges: list[tuple[tuple[int, int], tuple[int, int]]], height: i
         seen.add(key)
         out.append(((r0, c0), (r1, c1)))
     return out
+
+
+def display_name(name: str) -> str:
+    """A file name as shown and written (reports, JSON, the ledger): bytes of the name
+    that are not UTF-8 (Python keeps them as lone surrogates, which no output can
+    encode) become U+FFFD."""
+    return name if _utf8(name) else name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _short(exc: BaseException) -> str:
