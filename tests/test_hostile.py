@@ -322,6 +322,24 @@ def test_annotate_openpyxl_cannot_read_is_one_line_without_warnings(clean: Path,
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_issues_in_the_hidden_cells_of_a_merge_mark_the_visible_cell(tmp_path: Path, capsys) -> None:
+    """Found by the fuzz harness: a merged cell read for every row it covers (SPEC §3)
+    has issues on rows whose cell openpyxl holds as a read-only MergedCell."""
+    book = clean_book()
+    book.set("DiaChi", 0, "Mã xã", "XYZ")
+    book.set("DiaChi", 1, "Mã xã", None)
+    src = write(book, tmp_path / "gop-ma-xa.xlsx")
+    wb = load_workbook(src)
+    wb["DiaChi"].merge_cells("I4:I5")
+    wb.save(src)
+    report = validate_file(src, today=TODAY)
+    assert {i.cell for i in report.issues if i.code == "commune-unknown"} == {"I4", "I5"}
+    code, err, out = _annotate(src, tmp_path, capsys)
+    assert code == 1, err
+    note = load_workbook(out)["DiaChi"]["I4"].comment
+    assert note is not None and note.text.count("XYZ") == 2
+
+
 def test_a_clerks_formula_text_stays_text_in_the_issues_sheet(tmp_path: Path) -> None:
     src = write(clean_book(), tmp_path / "so.xlsx")
     wb = load_workbook(src)

@@ -153,14 +153,15 @@ def _open(src: Path):
     if cells > MAX_CELLS:
         raise RunError("annotate-too-large", path=str(src), cells=cells, limit=MAX_CELLS)
     renamed, repaired = _repair(parts)
-    source: Path | io.BytesIO = src
+    source = io.BytesIO()
     if repaired:
-        source = io.BytesIO()
         with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in parts.items():
                 zf.writestr(name, data)
-        source.seek(0)
-    with _quiet(src):
+    else:
+        source.write(src.read_bytes())
+    source.seek(0)
+    with _quiet(src):  # from memory: openpyxl leaves a file it fails on open
         wb = load_workbook(source, rich_text=True)
     return wb, renamed, repaired
 
@@ -168,18 +169,21 @@ def _open(src: Path):
 # -- repairs of the in-memory copy -------------------------------------------------------
 _REPAIRS = {
     "content-types": ("danh mục phần tệp [Content_Types].xml", "the part list [Content_Types].xml"),
-    "characters": ("ký tự điều khiển không hợp lệ", "invalid control characters"),
+    "characters": ("ký tự điều khiển hoặc thực thể XML không hợp lệ", "invalid control characters or XML entities"),
     "sheet-names": ("tên trang có ký tự không hợp lệ", "sheet names with invalid characters"),
     "styles": ("chỉ số kiểu định dạng sai (không phải số nguyên, hoặc không có)",
                "style indexes that are wrong (not whole numbers, or missing)"),
     "values": ("ô số hoặc ngày chứa giá trị không đọc được (nan, inf…), giữ dạng chữ",
                "number or date cells holding no number or date (nan, inf…), kept as text"),
+    "far-cells": ("ô nằm ngoài giới hạn của Excel", "cells past Excel's last row or column"),
     "ranges": ("vùng gộp ô hoặc liên kết vượt xa dữ liệu, đảo ngược hoặc chồng nhau",
                "merged ranges or links far beyond the data, reversed or overlapping"),
 }
 _BAD_CHAR_REF = re.compile(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
 _BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REPLACEMENT = "\ufffd".encode()
+#: ``&nbsp;`` and the like: XML knows five entities; python-calamine keeps the text as is.
+_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]{1,10}|#x[0-9a-fA-F]{1,8});)")
 
 
 def _xml_char_ok(cp: int) -> bool:
@@ -196,6 +200,7 @@ def _clean_chars(data: bytes) -> bytes:
 
     data = _BAD_CHAR_REF.sub(ref, data)
     data = _BAD_BYTES.sub(_REPLACEMENT, data)
+    data = _UNDEFINED_ENTITY.sub(b"&amp;", data)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -217,15 +222,20 @@ def _repair(parts: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
         if renamed:
             repaired.add("sheet-names")
     for name, data in parts.items():
-        if _is_xml(name) and (_BAD_BYTES.search(data) or b"&#" in data):
+        if _is_xml(name) and (_BAD_BYTES.search(data) or _UNDEFINED_ENTITY.search(data) or b"&#" in data):
             fixed = _clean_chars(data)
             if fixed != data:
                 parts[name] = fixed
                 repaired.add("characters")
     if "xl/styles.xml" in parts:
-        fixed = _STYLE_INDEX.sub(_whole_number, parts["xl/styles.xml"])
+        fixed = _clamp_style_ids(_STYLE_INDEX.sub(_whole_number, parts["xl/styles.xml"]))
         if fixed != parts["xl/styles.xml"]:
             parts["xl/styles.xml"] = fixed
+            repaired.add("styles")
+    if "docProps/custom.xml" in parts:
+        fixed = _PID.sub(_whole_number, parts["docProps/custom.xml"])
+        if fixed != parts["docProps/custom.xml"]:
+            parts["docProps/custom.xml"] = fixed
             repaired.add("styles")
     styles = _style_count(parts.get("xl/styles.xml"))
     for name, data in list(parts.items()):
@@ -248,6 +258,27 @@ def _repair(parts: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
 #: Indexes openpyxl reads as whole numbers: in the styles part, and on cells, rows, columns.
 _STYLE_INDEX = re.compile(rb'(\s(?:numFmtId|fontId|fillId|borderId|xfId)=")([^"]*)(")')
 _CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss="|<col\b[^>]*?\sstyle=")([^"]*)(")')
+
+
+_PID = re.compile(rb'(\spid=")([^"]*)(")')
+_LIST = {b"fontId": b"fonts", b"fillId": b"fills", b"borderId": b"borders", b"xfId": b"cellStyleXfs"}
+_ITEM = {b"fonts": b"font", b"fills": b"fill", b"borders": b"border", b"cellStyleXfs": b"xf"}
+_XF_INDEX = re.compile(rb'(<(?:[\w.-]+:)?xf\b[^>]*?\s)(fontId|fillId|borderId|xfId)="(\d+)"')
+
+
+def _clamp_style_ids(styles: bytes) -> bytes:
+    """A cell format pointing past the fonts, fills, borders or base formats there are
+    (openpyxl fails with an IndexError) points at the first one instead."""
+    counts = {}
+    for key, tag in _ITEM.items():
+        m = re.search(rb"<(?:[\w.-]+:)?" + key + rb"\b[^>]*>(.*?)</(?:[\w.-]+:)?" + key + rb">", styles, re.S)
+        counts[key] = len(re.findall(rb"<(?:[\w.-]+:)?" + tag + rb"[\s/>]", m.group(1))) if m else 0
+
+    def clamp(m: re.Match[bytes]) -> bytes:
+        limit = counts[_LIST[m.group(2)]]
+        return m.group(0) if int(m.group(3)) < max(limit, 1) else m.group(1) + m.group(2) + b'="0"'
+
+    return _XF_INDEX.sub(clamp, styles)
 
 
 def _whole_number(m: re.Match[bytes]) -> bytes:
@@ -386,12 +417,31 @@ def _repair_sheet(data: bytes, styles: int | None = None) -> tuple[bytes, set[st
     if styles and max(map(int, set(_STYLE_USE.findall(data))), default=0) >= styles:
         data = _STYLE_USE.sub(lambda m: m.group(0) if int(m.group(1)) < styles else b' s="0"', data)
         kinds.add("styles")
+    if _PAST_EXCEL.search(data):
+        fixed = _EMPTY_CELL.sub(_drop_past_excel, data)
+        if fixed != data:
+            data = fixed
+            kinds.add("far-cells")
     if b"mergeCell" in data or b"hyperlink" in data:
         fixed = _clip_ranges(data)
         if fixed != data:
             data = fixed
             kinds.add("ranges")
     return data, kinds
+
+
+#: A reference past XFD1048576 (or close enough to look at); openpyxl cannot place it.
+_PAST_EXCEL = re.compile(rb'<c r="(?:[A-Za-z]{3,}|[A-Za-z]{1,2}\d{7,})')
+_EMPTY_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+
+
+def _drop_past_excel(m: re.Match[bytes]) -> bytes:
+    """A cell past Excel's last column or row cannot be in a workbook; python-calamine
+    skips it when empty, and the check refuses a sheet it reads that has one with a value.
+    The copy drops it."""
+    letters, row = m.group(1).upper(), int(m.group(2))
+    past = len(letters) > 3 or (len(letters) == 3 and letters > b"XFD") or row > 1_048_576
+    return b"" if past else m.group(0)
 
 
 def _parse_range(text: str) -> tuple[int, int, int, int] | None:
@@ -478,28 +528,56 @@ def clear_marks(wb) -> int:
     from openpyxl.xml.functions import fromstring
 
     restored = 0
-    if MARKS_SHEET in wb.sheetnames:
+    if MARKS_SHEET in wb.sheetnames and _is_store(wb[MARKS_SHEET]):
         ws = wb[MARKS_SHEET]
-        for sheet, ref, fill_xml, comment_json in ws.iter_rows(min_row=2, values_only=True):
-            if sheet not in wb.sheetnames or not ref:
+        for row in ws.iter_rows(min_row=2, max_col=4, values_only=True):
+            sheet, ref, fill_xml, comment_json = (*row, None, None, None, None)[:4]
+            if not isinstance(sheet, str) or sheet not in wb.sheetnames or not isinstance(ref, str):
                 continue
-            cell = wb[sheet][ref]
-            if fill_xml:
-                node = fromstring(fill_xml)
-                cls = GradientFill if node.tag.endswith("gradientFill") else PatternFill
-                cell.fill = cls.from_tree(node)
-            else:
-                cell.fill = PatternFill()
-            if comment_json:
-                c = json.loads(comment_json)
-                cell.comment = Comment(c["text"], c.get("author") or "")
-            else:
-                cell.comment = None
+            try:  # a store edited by hand, or damaged, restores what it can
+                cell = wb[sheet][ref]
+                if fill_xml:
+                    node = fromstring(fill_xml)
+                    cls = GradientFill if node.tag.endswith("gradientFill") else PatternFill
+                    cell.fill = cls.from_tree(node)
+                else:
+                    cell.fill = PatternFill()
+                if comment_json:
+                    c = json.loads(comment_json)
+                    cell.comment = Comment(str(c["text"]), str(c.get("author") or ""))
+                else:
+                    cell.comment = None
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError, SyntaxError):
+                continue
             restored += 1
         del wb[MARKS_SHEET]
     if ISSUES_SHEET in wb.sheetnames:
         del wb[ISSUES_SHEET]
     return restored
+
+
+def _visible_cell(ws, ref: str) -> str:
+    """The cell that shows ``ref``: itself, or the first cell of the merged range it is
+    in (a merged Thôn read for every row it covers is marked where the clerk sees it;
+    openpyxl cannot colour or comment the hidden cells of a merge)."""
+    from openpyxl.cell.cell import MergedCell
+
+    if not isinstance(ws[ref], MergedCell):
+        return ref
+    for rng in ws.merged_cells.ranges:
+        if ref in rng:
+            return rng.start_cell.coordinate
+    return ref
+
+
+def _is_store(ws) -> bool:
+    """Whether a sheet called MARKS_SHEET is this tool's store of original marks (a
+    clerk's own sheet of that name is left alone)."""
+    first = next(ws.iter_rows(min_row=1, max_row=1, max_col=4, values_only=True), ())
+    return list(first) == list(_STORE_HEADER)
+
+
+_STORE_HEADER = ("Trang", "Ô", "Tô nền gốc", "Ghi chú gốc")
 
 
 def mark(wb, issues: list[Issue], lang: Lang) -> None:
@@ -510,9 +588,9 @@ def mark(wb, issues: list[Issue], lang: Lang) -> None:
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for i in issues:
         if i.sheet and i.cell and i.sheet in wb.sheetnames and i.severity in FILL:
-            by_cell[(i.sheet, i.cell)].append(i)
+            by_cell[(i.sheet, _visible_cell(wb[i.sheet], i.cell))].append(i)
     store = wb.create_sheet(MARKS_SHEET)
-    _append_text(store, ["Trang", "Ô", "Tô nền gốc", "Ghi chú gốc"])
+    _append_text(store, list(_STORE_HEADER))
     for (sheet, ref), cell_issues in by_cell.items():
         cell = wb[sheet][ref]
         fill = cell.fill
