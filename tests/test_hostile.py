@@ -422,6 +422,20 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path: Path, capsys)
     assert "so\\nmoi.xlsx" in one_line(err)
 
 
+def test_a_file_name_that_is_not_utf8_is_read_and_shown(tmp_path: Path, capsys) -> None:
+    """Found by the fuzz harness: python-calamine cannot open such a path by name, and
+    the name (lone surrogates in Python) cannot be written to any output."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    odd = folder / os.fsdecode(b"s\xf5-22333.xlsx")  # a Windows-1258 name
+    write(clean_book(), odd)
+    code, out, _ = run(["validate", str(odd), "--json"], capsys)
+    assert code == 0 and json.loads(out)["file"] == "s\ufffd-22333.xlsx"
+    res = consolidate([folder], today=TODAY)
+    assert [(s.file, s.status) for s in res.submissions] == [("s\ufffd-22333.xlsx", "accepted")]
+    res.save(tmp_path / "th.xlsx")
+
+
 def _encrypted_xls(path: Path) -> Path:
     """An Excel 97–2003 workbook whose Workbook stream starts BOF, FILEPASS (RC4), as
     Excel writes a password-protected .xls."""
