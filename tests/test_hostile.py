@@ -173,6 +173,15 @@ def test_extent_of_cells_written_oddly() -> None:
     assert extent('<row><c><v>1</v></c></row><row><c/><c><v>1</v></c></row>') == (2, 2)
 
 
+def test_a_tag_too_long_to_scan_is_damage_not_a_way_past_the_check(clean: Path, tmp_path: Path) -> None:
+    pad = "A" * (17 * 1024 * 1024)
+    bad = add_cells(clean, tmp_path / "the-dai.xlsx", "DiaChi",
+                    f'<row r="1048576"><c r="XFD1048576" x="{pad}"><v>1</v></c></row>')
+    proc = child(["validate", str(bad)])
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert "bị hỏng" in one_line(proc.stderr) and "16 MB" in proc.stderr
+
+
 def test_shared_strings_count_that_cannot_be_true_is_refused(clean: Path, tmp_path: Path) -> None:
     step = tmp_path / "step.xlsx"
     wb = load_workbook(clean)

@@ -446,6 +446,11 @@ _CELL_REF = re.compile(rb"([A-Za-z]+)(\d+)")
 _ROW_NUMBER = re.compile(rb"\d+")
 
 
+class Unscannable(ValueError):
+    """A part with 16 MB and no ``<``: no tag or cell text is that long (Excel holds
+    32,767 characters in a cell), and cutting it could hide a tag."""
+
+
 def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part, unpacked piece by piece, each piece ending before a ``<`` (no tag is
     ever cut in two)."""
@@ -457,34 +462,22 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
                 break
             data = carry + block
             cut = data.rfind(b"<")
-            if cut <= 0 and len(data) < 16 * _CHUNK:
+            if cut <= 0:
+                if len(data) >= 16 * _CHUNK:
+                    raise Unscannable(f"{info.filename}: 16 MB without a tag")
                 carry = data
                 continue
-            if cut <= 0:
-                cut = len(data)
             yield data[:cut]
             carry = data[cut:]
         if carry:
             yield carry
 
 
-def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, negatives: list[tuple[bytes, bytes]] | None = None
-                 ) -> Extent | None:
+def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
     """The extent python-calamine will give the sheet in ``info``: the farthest row and
     column of a cell that holds something. ``None`` when every cell is in the usual form
-    inside A1:Z599999 (the common case, decided by one regular-expression pass). Cells
-    holding a number below python-calamine's smallest date are added to ``negatives`` as
-    ``(attributes, value)``, in the same pass."""
-    outside = False
-    for chunk in _chunks(zf, info):
-        if not outside and (_OUTSIDE_BOX.search(chunk) or _PREFIXED.search(chunk)):
-            outside = True
-            if negatives is None:
-                break
-        if negatives is not None and b"v>-" in chunk:
-            negatives.extend((m.group(1), m.group(3).strip()) for m in _VALUE_CELL.finditer(chunk)
-                             if _impossible_date(m.group(3).strip()) == 2)
-    if not outside:
+    inside A1:Z599999 (the common case, decided by one regular-expression pass)."""
+    if not any(_OUTSIDE_BOX.search(c) or _PREFIXED.search(c) for c in _chunks(zf, info)):
         return None
     if any(_UNUSUAL.search(c) or _PREFIXED.search(c) for c in _chunks(zf, info)):
         return walk_cells(_chunks(zf, info))
@@ -642,7 +635,7 @@ def find_impossible_date(zf: zipfile.ZipFile, part: str, panic: bool = True) -> 
                     s = _S_VALUE.search(attrs)
                     key = (bool(s and int(s.group(1)) in dates), level)
                     best.setdefault(key, (ref.upper(), text.decode("ascii", "replace")))
-        except ZIP_ERRORS:
+        except (Unscannable, *ZIP_ERRORS):
             break
     order = [(True, 2), (True, 1), (False, 2), (False, 1)] if panic else [(True, 1), (True, 2), (False, 1),
                                                                               (False, 2)]
@@ -709,22 +702,11 @@ class FileWorkbook:
                     infos = members.get(part, [])
                 else:  # the sheet's part cannot be told: every part that may be one
                     infos = [i for n, infos in members.items() if not _NOT_SHEETS.match(n) for i in infos]
-                negatives: list[tuple[bytes, bytes]] = []
                 for info in infos:
-                    check_extent(sheet_extent(zf, info, negatives), path, name)
-                if negatives:
-                    dates = _date_styles(zf)
-                    for attrs, value in negatives:
-                        style = _S_VALUE.search(attrs)
-                        kind = _T_VALUE.search(attrs)
-                        if style and int(style.group(1)) in dates and not (kind and kind.group(1) not in (b"", b"n")):
-                            r = _R.search(attrs)
-                            ref = (r.group(1) or r.group(2)).decode("ascii", "replace").upper() if r else "?"
-                            raise RunError("date-impossible", path=path, sheet=name, cell=ref,
-                                           value=value.decode("ascii", "replace"))
+                    check_extent(sheet_extent(zf, info), path, name)
         except RunError:
             raise
-        except ZIP_ERRORS as exc:
+        except (Unscannable, *ZIP_ERRORS) as exc:
             raise RunError("corrupt", path=path, detail=_short(exc)) from None
 
     def _unreadable(self, name: str, exc: BaseException) -> RunError:
