@@ -93,7 +93,80 @@ def build_seeds(folder: Path) -> dict[str, bytes]:
     seeds["consolidation"] = (folder / "district.xlsx").read_bytes()
     companion = write_unit(make_unit(COMPANION, PERIOD, seed=5, n_addresses=5), folder / "companion.xlsx", "fast")
     seeds["companion"] = companion.read_bytes()
+    # The same register as Excel 97–2003 and OpenDocument files: consolidate reads them.
+    grid = _grid(seeds["fast"])
+    seeds["ods"] = _write_ods(grid)
+    xls = _write_xls(grid)
+    if xls is not None:
+        seeds["xls"] = xls
     return seeds
+
+
+def _grid(data: bytes) -> dict[str, list[list[object]]]:
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+
+
+def _write_xls(grid: dict[str, list[list[object]]]) -> bytes | None:
+    try:
+        import xlwt  # a development dependency
+    except ImportError:
+        return None
+    from datetime import date
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for name, rows in grid.items():
+        ws = wb.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, date):
+                    ws.write(r, c, v, dates)
+                elif v != "":
+                    ws.write(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def _write_ods(grid: dict[str, list[list[object]]]) -> bytes:
+    from datetime import date, datetime
+
+    def cell(v: object) -> str:
+        if v == "" or v is None:
+            return "<table:table-cell/>"
+        if isinstance(v, bool):
+            return f'<table:table-cell office:value-type="boolean" office:boolean-value="{str(v).lower()}"/>'
+        if isinstance(v, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p>'
+                    "</table:table-cell>")
+        if isinstance(v, (date, datetime)):
+            return f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}"/>'
+        return f'<table:table-cell office:value-type="string"><text:p>{_esc(str(v))}</text:p></table:table-cell>'
+
+    tables = "".join(f'<table:table table:name="{_esc(name)}">' + "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows) + "</table:table>"
+        for name, rows in grid.items())
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}><office:body>'
+               f"<office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype", ZIP_TIME), "application/vnd.oasis.opendocument.spreadsheet",
+                    zipfile.ZIP_STORED)
+        zf.writestr(zipfile.ZipInfo("content.xml", ZIP_TIME), content, zipfile.ZIP_DEFLATED)
+        zf.writestr(zipfile.ZipInfo("META-INF/manifest.xml", ZIP_TIME), manifest, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
 
 
 # -- mutations --------------------------------------------------------------------------
@@ -146,7 +219,7 @@ ATTR_VALUES = ["", "-1", "0", "1.5", "abc", "99999999999", "2147483648", "1e308"
 SHEET_NAMES = ["Dia\x01Chi", "Dia&#1;Chi", "=DiaChi", "Dia/Chi", "[DiaChi]", "", "x" * 100, "Loi",
                "_xlnd_danh_dau", "ThongTin", "Dia\nChi", "DiaChi ", "ĐỊA CHỈ"]
 FILE_NAMES = ["sổ mới.xlsx", "so\nmoi.xlsx", "so moi.xlsx", "SO.XLSX", "so.xls", "so.ods", "so.xlsm",
-              "so\x01.xlsx", "-so.xlsx", "so" + "x" * 200 + ".xlsx", "so\udcff.xlsx"]
+              "so\x01.xlsx", "-so.xlsx", "so" + "x" * 200 + ".xlsx", "so\udcff.xlsx", "so.ODS", "so.XLS"]
 
 
 def _esc(text: str) -> str:
@@ -405,6 +478,28 @@ def m_content_types(rng: random.Random, case: Case) -> str:
     return f"content-types({kind})"
 
 
+def m_ods_repeat(rng: random.Random, case: Case) -> str:
+    """Repeated rows and cells of an OpenDocument table (python-calamine lays them out)."""
+    parts = Parts.of(case.data)
+    content = parts["content.xml"]
+    # Small, or far past the limits: a table of 15 million real cells is data, slow to
+    # read by design, and says nothing about hostile files.
+    rows, cols = rng.choice([(1, 1), (1000, 1), (1, 16384), (1048576, 1), (10**9, 1), (1, 10**6), (5000, 16384),
+                             (60000, 16384), (100, 100)])
+    cells = list(re.finditer(rb'<table:table-cell office:value-type="[^"]*"', content))
+    if not cells:
+        return "ods-repeat(none)"
+    m = rng.choice(cells)
+    content = (content[: m.start()] + f'<table:table-cell table:number-columns-repeated="{cols}"'.encode()
+               + content[m.start() + len(b"<table:table-cell") :])
+    row = content.rfind(b"<table:table-row", 0, m.start())
+    content = (content[:row] + f'<table:table-row table:number-rows-repeated="{rows}"'.encode()
+               + content[row + len(b"<table:table-row") :])
+    parts["content.xml"] = content
+    case.data = parts.pack()
+    return f"ods-repeat(rows {rows}, columns {cols})"
+
+
 def m_file_name(rng: random.Random, case: Case) -> str:
     case.name = rng.choice(FILE_NAMES)
     return f"file-name({case.name!r})"
@@ -424,11 +519,16 @@ MUTATIONS: list[tuple[Callable[[random.Random, Case], str], float]] = [
 
 def make_case(seeds: dict[str, bytes], seed: int, index: int) -> Case:
     rng = random.Random(f"{seed}:{index}")
-    name = rng.choice(["template", "template", "fast", "fast", "blank", "consolidation"])
+    names = ["template", "template", "fast", "fast", "blank", "consolidation", "ods", "xls"]
+    name = rng.choice([n for n in names if n in seeds])
     case = Case(index, name, seeds[name])
+    if name in ("ods", "xls"):
+        case.name = f"so.{name}"
     funcs, weights = zip(*MUTATIONS)
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
         f = rng.choices(funcs, weights)[0]
+        if name == "ods" and rng.random() < 0.5:
+            f = m_ods_repeat
         try:
             case.mutations.append(f(rng, case))
         except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, IndexError, EOFError, OSError,

@@ -182,6 +182,53 @@ def test_a_tag_too_long_to_scan_is_damage_not_a_way_past_the_check(clean: Path, 
     assert "bị hỏng" in one_line(proc.stderr) and "16 MB" in proc.stderr
 
 
+def test_repeated_cells_of_an_opendocument_table_are_counted_before_reading(tmp_path: Path) -> None:
+    """An .ods cell can say it repeats 16,384 times on a row repeated 5,000 times:
+    python-calamine lays out all 82 million cells (its own cap is 100 million)."""
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    write(clean_book(), folder / "22333.xlsx")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+               '<table:table table:name="DiaChi"><table:table-row table:number-rows-repeated="5000">'
+               '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/>'
+               "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(folder / "lap-lai.ods", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", manifest)
+    proc = child(["consolidate", str(folder), "-o", str(tmp_path / "th.xlsx"), "--json"])
+    assert proc.returncode == 1, proc.stderr[-500:]
+    subs = {s["file"]: s for s in json.loads(proc.stdout)["submissions"]}
+    assert subs["22333.xlsx"]["status"] == "accepted"
+    assert subs["lap-lai.ods"]["status"] == "rejected" and "XFD5000" in subs["lap-lai.ods"]["reason"]
+
+
+def test_an_xls_is_measured_before_python_calamine_builds_all_its_sheets(tmp_path: Path) -> None:
+    """python-calamine builds every sheet of an .xls when it opens it: five sheets with a
+    number at IV65536 ask for 2.7 GB before any sheet is chosen."""
+    import xlwt
+
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    write(clean_book(), folder / "22333.xlsx")
+    wb = xlwt.Workbook()
+    for i in range(5):
+        ws = wb.add_sheet(f"Trang{i}")
+        ws.write(0, 0, "Mã địa chỉ")
+        ws.write(65535, 255, 1)
+    wb.save(str(folder / "xa.xls"))
+    proc = child(["consolidate", str(folder), "-o", str(tmp_path / "th.xlsx"), "--json"])
+    assert proc.returncode == 1, proc.stderr[-500:]
+    subs = {s["file"]: s for s in json.loads(proc.stdout)["submissions"]}
+    assert subs["22333.xlsx"]["status"] == "accepted"
+    assert subs["xa.xls"]["status"] == "rejected" and "A1:IV65536" in subs["xa.xls"]["reason"]
+
+
 def test_shared_strings_count_that_cannot_be_true_is_refused(clean: Path, tmp_path: Path) -> None:
     step = tmp_path / "step.xlsx"
     wb = load_workbook(clean)
@@ -383,6 +430,16 @@ def test_a_clerks_formula_text_stays_text_in_the_consolidation(tmp_path: Path) -
     with zipfile.ZipFile(out) as zf:
         assert not any(b"XLNDPWN" in f for n in zf.namelist() if n.startswith("xl/worksheets/")
                        for f in re.findall(rb"<f>(.*?)</f>", zf.read(n)))
+
+
+def test_an_absurd_amount_does_not_stop_a_consolidation(tmp_path: Path) -> None:
+    """Found by the fuzz harness: 1e308 đồng in Giá trị made the rate of the value target
+    overflow the decimal context (InvalidOperation, an internal error)."""
+    book = clean_book()
+    book.set("TroGiup", 0, "Giá trị (đồng)", 1e308)
+    res = consolidate([write(book, tmp_path / "so.xlsx")], today=TODAY)
+    assert [s.status for s in res.submissions] == ["accepted"]
+    assert res.totals["ty_le_chi_tieu_gia_tri"] is None
 
 
 # -- only regular files are read -------------------------------------------------------------

@@ -56,6 +56,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Trang “{sheet}” của “{path}” có ô {cell} nằm quá xa vùng dữ liệu: đọc cả vùng A1:{corner} cần hơn {limit} ô. Hãy xóa các ô thừa (Ctrl+End để tìm) rồi lưu lại.",
         "Sheet “{sheet}” of “{path}” has a cell at {cell}, far from the data: reading A1:{corner} takes over {limit} cells. Delete the stray cells (Ctrl+End finds them) and save.",
     ),
+    "book-too-large": (
+        "Các trang của “{path}” cộng lại cần đọc {cells} ô (mỗi trang tính từ A1 đến ô có dữ liệu xa nhất), vượt giới hạn {limit}; lớn nhất là trang “{sheet}” (A1:{corner}). Hãy xóa các ô thừa (Ctrl+End để tìm) rồi lưu lại.",
+        "The sheets of “{path}” add up to {cells} cells to read (each from A1 to its farthest value), over the {limit} limit; the largest is “{sheet}” (A1:{corner}). Delete the stray cells (Ctrl+End finds them) and save.",
+    ),
     "date-impossible": (
         "Ô {cell} trang “{sheet}” của “{path}” định dạng ngày/giờ nhưng chứa số {value}, không ứng với ngày nào, nên không đọc được trang này. Hãy sửa ô đó (hoặc đổi định dạng ô sang Số) rồi lưu lại.",
         "Cell {cell} of sheet “{sheet}” in “{path}” is formatted as a date or time but holds {value}, which is no date, so the sheet cannot be read. Correct that cell (or format it as Number) and save.",
@@ -195,7 +199,7 @@ def _rebuild(code: str, params: dict[str, object]) -> RunError:
 _KIND: dict[str, type[RunError]] = {
     **dict.fromkeys(("file-not-found", "not-a-file", "not-regular", "not-a-workbook", "encrypted",
                      "xls-unsupported", "format-unsupported", "corrupt", "zip-bomb", "too-many-rows",
-                     "stray-cells", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
+                     "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
                      "not-standard", "no-submissions", "no-period", "no-inputs"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing"), OutputError),

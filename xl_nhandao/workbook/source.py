@@ -202,18 +202,22 @@ def _biff_has_filepass(data: bytes) -> bool:
     return False
 
 
+class DamagedOle(ValueError):
+    """A compound file (.xls) whose structure cannot be followed."""
+
+
 class _Ole:
-    """Just enough of [MS-CFB] to list the streams of a compound file and read the head
-    of one, with every chain bounded (a damaged file must not loop)."""
+    """Just enough of [MS-CFB] to list the streams of a compound file and read one, with
+    every chain bounded (a damaged file must not loop)."""
 
     def __init__(self, fh) -> None:
         self.fh = fh
         head = fh.read(512)
         if len(head) < 512 or not head.startswith(OLE_MAGIC):
-            raise ValueError("not a compound file")
+            raise DamagedOle("not a compound file")
         shift, mini_shift = struct.unpack_from("<HH", head, 30)
         if not 7 <= shift <= 16 or not 2 <= mini_shift <= shift:
-            raise ValueError("bad sector size")
+            raise DamagedOle("bad sector size")
         self.size, self.mini_size = 1 << shift, 1 << mini_shift
         n_fat, self.first_dir = struct.unpack_from("<II", head, 44)
         self.cutoff, self.first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIII", head, 56)
@@ -238,7 +242,7 @@ class _Ole:
         self.fh.seek((n + 1) * self.size)
         block = self.fh.read(self.size)
         if len(block) < self.size:
-            raise ValueError("truncated")
+            raise DamagedOle("truncated compound file")
         return block
 
     def chain(self, start: int, table: list[int], limit: int) -> Iterator[int]:
@@ -526,6 +530,110 @@ def walk_cells(chunks: Iterable[bytes], empty_too: bool = False) -> Extent:
     return ext
 
 
+_ODS_TAG = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ODS_ROWS = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*(\d{1,12})""")
+_ODS_COLS = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*(\d{1,12})""")
+_ODS_VALUE = re.compile(rb"office:value-type\s*=")
+
+
+def ods_extents(zf: zipfile.ZipFile) -> dict[str, Extent]:
+    """The extent of each table of an OpenDocument spreadsheet as python-calamine builds
+    it: repeated rows and cells (``number-rows-repeated="1000000"``) are laid out in full
+    when they hold a value, so one tag can ask for a billion cells."""
+    out: dict[str, Extent] = {}
+    ext = Extent()
+    row, col, rows_rep = 0, 0, 1
+    for info in _members(zf).get("content.xml", []):
+        for chunk in _chunks(zf, info):
+            for m in _ODS_TAG.finditer(chunk):
+                closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+                if tag == b"table":
+                    if not closing:
+                        name = _ODS_NAME.search(attrs)
+                        ext = out.setdefault(xml_unescape(((name.group(1) or name.group(2)) if name else b"")
+                                                          .decode("utf-8", "replace")), Extent())
+                        row = 0
+                    continue
+                if tag == b"table-row":
+                    if closing:
+                        row += rows_rep
+                    else:
+                        rep = _ODS_ROWS.search(attrs)
+                        rows_rep, col = max(int(rep.group(1)), 1) if rep else 1, 0
+                        if m.group(4):  # <table:table-row/>
+                            row += rows_rep
+                    continue
+                if closing:
+                    continue
+                rep = _ODS_COLS.search(attrs)
+                cols_rep = max(int(rep.group(1)), 1) if rep else 1
+                if _ODS_VALUE.search(attrs):
+                    ext.add(row + min(rows_rep, 10**8), col + min(cols_rep, MAX_COLS + 1))
+                col += min(cols_rep, MAX_COLS + 1)
+    return out
+
+
+#: BIFF records holding a cell value, all starting with row and column (u16 each):
+#: FORMULA, NUMBER, RK, LABELSST, LABEL, RSTRING, BOOLERR, and their BIFF2–4 forms.
+#: BLANK and MULBLANK hold nothing (python-calamine skips them); MULRK ends with its
+#: last column.
+_BIFF_CELLS = {0x0006, 0x0206, 0x0406, 0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0205, 0x0002, 0x0003, 0x0004,
+               0x0005}
+_BIFF_MULRK, _BIFF_BOUNDSHEET, _BIFF_EOF = 0x00BD, 0x0085, 0x000A
+
+
+def xls_extents(path: Path) -> dict[str, Extent]:
+    """The extent of each sheet of an Excel 97–2003 workbook, from its cell records.
+    python-calamine builds every sheet when it opens the file, each as a rectangle from
+    A1 to its farthest value: three sheets with a number at IV65536 take 1.5 GB."""
+    with path.open("rb") as fh:
+        ole = _Ole(fh)
+        streams = ole.streams()
+        name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if n in streams), None)
+        if name is None:
+            return {}
+        start, size = streams[name]
+        data = ole.read(start, size, limit=size)
+    names: dict[int, str] = {}
+    out: dict[str, Extent] = {}
+    stack: list[Extent | None] = []  # substreams nest (a chart inside a sheet)
+    pos = seen = 0
+    while pos + 4 <= len(data):
+        kind, length = struct.unpack_from("<HH", data, pos)
+        body = data[pos + 4 : pos + 4 + length]
+        if kind in _BIFF_BOF:
+            seen += 1
+            # The first substream is the workbook's globals; each next one a sheet.
+            stack.append(None if seen == 1 else out.setdefault(names.get(pos, f"#{seen - 1}"), Extent()))
+        elif kind == _BIFF_EOF:
+            if stack:
+                stack.pop()
+        elif kind == _BIFF_BOUNDSHEET and len(body) >= 8:
+            offset, cch, high = struct.unpack_from("<I", body, 0)[0], body[6], body[7]
+            raw = body[8 : 8 + cch * (2 if high & 1 else 1)]
+            names[offset] = raw.decode("utf-16-le" if high & 1 else "latin-1", "replace")
+        elif stack and stack[-1] is not None and len(body) >= 4 and (kind in _BIFF_CELLS or kind == _BIFF_MULRK):
+            row, col = struct.unpack_from("<HH", body, 0)
+            if kind == _BIFF_MULRK and len(body) >= 6:
+                col = max(col, struct.unpack_from("<H", body, len(body) - 2)[0])
+            stack[-1].add(row + 1, col + 1)
+        pos += 4 + length
+    return {k: v for k, v in out.items() if v.rows}
+
+
+def check_all_extents(extents: dict[str, Extent], path: str) -> None:
+    """Each sheet within the limits, and all of them together too: python-calamine
+    builds every sheet of an .xls or .ods when it opens the file."""
+    for sheet, ext in extents.items():
+        check_extent(ext, path, sheet)
+    total = sum(e.cells for e in extents.values())
+    if total > MAX_CELLS:
+        sheet, ext = max(extents.items(), key=lambda kv: kv[1].cells)
+        raise RunError("book-too-large", path=path, cells=total, limit=MAX_CELLS, sheet=sheet,
+                       corner=_ref(ext.cols, ext.rows))
+
+
 def check_extent(ext: Extent | None, path: str, sheet: str) -> None:
     if ext is None:
         return
@@ -649,6 +757,8 @@ class FileWorkbook:
         self.path = Path(path)
         self.label = display_name(self.path.name)
         self.kind = check_file(self.path, legacy_formats)
+        if self.kind in ("xls", "ods"):
+            self._check_whole_book()
         import python_calamine
 
         try:
@@ -708,6 +818,20 @@ class FileWorkbook:
             raise
         except (Unscannable, *ZIP_ERRORS) as exc:
             raise RunError("corrupt", path=path, detail=_short(exc)) from None
+
+    def _check_whole_book(self) -> None:
+        """An .xls or .ods is built whole when python-calamine opens it: every sheet is
+        measured first (from its cell records, or its XML with repeats laid out)."""
+        path = str(self.path)
+        try:
+            if self.kind == "xls":
+                extents = xls_extents(self.path)
+            else:
+                with zipfile.ZipFile(self.path) as zf:
+                    extents = ods_extents(zf)
+        except (Unscannable, DamagedOle, struct.error, *ZIP_ERRORS) as exc:
+            raise RunError("corrupt", path=path, detail=_short(exc)) from None
+        check_all_extents(extents, path)
 
     def _unreadable(self, name: str, exc: BaseException) -> RunError:
         path = str(self.path)
