@@ -12,7 +12,8 @@ runs
     xl-nhandao validate FILE --annotate OUT.xlsx
     xl-nhandao consolidate FOLDER -o OUT.xlsx --json      (FILE beside a sound workbook)
 
-as child processes (``python -m xl_nhandao``) with a memory limit and a timeout, or, with
+as child processes (``python -m xl_nhandao``, POSIX: memory limits, timers, named pipes)
+with a memory limit and a timeout, or, with
 ``--in-process``, by calling the command line's ``main`` in this process (faster; the
 same checks, standard error captured at the file-descriptor level). It asserts:
 
@@ -506,8 +507,8 @@ def m_file_name(rng: random.Random, case: Case) -> str:
 
 
 def m_pipe(rng: random.Random, case: Case) -> str:
-    case.pipe = True
-    return "named-pipe"
+    case.pipe = hasattr(os, "mkfifo")
+    return "named-pipe" if case.pipe else "named-pipe(not on this system)"
 
 
 MUTATIONS: list[tuple[Callable[[random.Random, Case], str], float]] = [

@@ -61,7 +61,8 @@ def child(args: list[str], memory_gb: float = 1.5, timeout: float = 120) -> subp
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XLND_LANG": "vi"}
     env.pop("XLND_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "xl_nhandao", *args], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=timeout, preexec_fn=cap, env=env, cwd=ROOT)
+                          encoding="utf-8", errors="replace", timeout=timeout, env=env, cwd=ROOT,
+                          preexec_fn=cap if os.name == "posix" else None)
 
 
 def one_line(err: str) -> str:
