@@ -44,9 +44,9 @@ def test_row_numbers_are_never_grouped() -> None:
     assert issue.message("en") == "Address code 22333-0001 is already used on row 1204."
     missing = Issue("required-missing", "DiaChi", 12345, "Họ và tên", "C12345")
     assert missing.hint("vi") == "Điền “Họ và tên” cho dòng 12345."
-    too_long = RunError("too-many-rows", sheet="DiaChi", path="so.xlsx", rows=1048576, limit=600000)
-    assert "có dữ liệu đến dòng 1048576, vượt giới hạn 600.000 dòng" in too_long.message("vi")
-    assert "has data down to row 1048576, over the 600,000-row limit" in too_long.message("en")
+    too_long = RunError("too-many-rows", sheet="DiaChi", path="so.xlsx", rows=1048576, cell="A1048576", limit=600000)
+    assert "có dữ liệu đến dòng 1048576 (ô A1048576), vượt giới hạn 600.000 dòng" in too_long.message("vi")
+    assert "has data down to row 1048576 (cell A1048576), over the 600,000-row limit" in too_long.message("en")
 
 
 def test_amounts_keep_their_separator() -> None:

@@ -7,6 +7,8 @@ carries a traceback to the clerk.
 
 from __future__ import annotations
 
+import re
+
 from .i18n import Lang, render
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -17,6 +19,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not-a-file": (
         "“{path}” là thư mục, không phải tệp Excel.",
         "“{path}” is a folder, not an Excel file.",
+    ),
+    "not-regular": (
+        "“{path}” không phải tệp thông thường (có thể là ống dẫn hay thiết bị) nên không đọc. Hãy chép sổ ra một tệp .xlsx rồi chạy lại.",
+        "“{path}” is not a regular file (perhaps a pipe or a device), so it is not read. Copy the workbook to an .xlsx file and run again.",
     ),
     "not-a-workbook": (
         "“{path}” không phải tệp Excel .xlsx (không đọc được). Hãy mở bằng Excel và Lưu thành “Sổ làm việc Excel (.xlsx)”.",
@@ -32,19 +38,43 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "format-unsupported": (
         "“{path}” có định dạng {kind}, chưa được hỗ trợ. Hãy lưu thành .xlsx.",
-        "“{path}” is a {kind} file, which is not supported. Save it as .xlsx.",
+        "“{path}” is {kind_en} file, which is not supported. Save it as .xlsx.",
     ),
     "corrupt": (
         "“{path}” bị hỏng, không giải nén được ({detail}). Hãy xin đơn vị gửi lại tệp.",
         "“{path}” is damaged and cannot be unpacked ({detail}). Ask the unit to send it again.",
     ),
     "zip-bomb": (
-        "“{path}” khi giải nén lớn bất thường ({size}); tệp có thể bị hỏng hoặc độc hại nên không đọc.",
-        "“{path}” unpacks to an abnormal size ({size}); it may be damaged or malicious and is not read.",
+        "“{path}” khi giải nén lớn bất thường ({size} MB); tệp có thể bị hỏng hoặc độc hại nên không đọc.",
+        "“{path}” unpacks to an abnormal size ({size} MB); it may be damaged or malicious and is not read.",
     ),
     "too-many-rows": (
-        "Trang “{sheet}” của “{path}” có dữ liệu đến dòng {rows}, vượt giới hạn {limit} dòng. Hãy xóa các dòng thừa ở cuối trang (Ctrl+End để tìm) rồi lưu lại.",
-        "Sheet “{sheet}” of “{path}” has data down to row {rows}, over the {limit}-row limit. Delete the stray rows at the end (Ctrl+End finds them) and save.",
+        "Trang “{sheet}” của “{path}” có dữ liệu đến dòng {rows} (ô {cell}), vượt giới hạn {limit} dòng. Hãy xóa các dòng thừa ở cuối trang (Ctrl+End để tìm) rồi lưu lại.",
+        "Sheet “{sheet}” of “{path}” has data down to row {rows} (cell {cell}), over the {limit}-row limit. Delete the stray rows at the end (Ctrl+End finds them) and save.",
+    ),
+    "stray-cells": (
+        "Trang “{sheet}” của “{path}” có ô {cell} nằm quá xa vùng dữ liệu: đọc cả vùng A1:{corner} cần hơn {limit} ô. Hãy xóa các ô thừa (Ctrl+End để tìm) rồi lưu lại.",
+        "Sheet “{sheet}” of “{path}” has a cell at {cell}, far from the data: reading A1:{corner} takes over {limit} cells. Delete the stray cells (Ctrl+End finds them) and save.",
+    ),
+    "book-too-large": (
+        "Các trang của “{path}” cộng lại cần đọc {cells} ô (mỗi trang tính từ A1 đến ô có dữ liệu xa nhất), vượt giới hạn {limit}; lớn nhất là trang “{sheet}” (A1:{corner}). Hãy xóa các ô thừa (Ctrl+End để tìm) rồi lưu lại.",
+        "The sheets of “{path}” add up to {cells} cells to read (each from A1 to its farthest value), over the {limit} limit; the largest is “{sheet}” (A1:{corner}). Delete the stray cells (Ctrl+End finds them) and save.",
+    ),
+    "date-impossible": (
+        "Ô {cell} trang “{sheet}” của “{path}” định dạng ngày/giờ nhưng chứa số {value}, không ứng với ngày nào, nên không đọc được trang này. Hãy sửa ô đó (hoặc đổi định dạng ô sang Số) rồi lưu lại.",
+        "Cell {cell} of sheet “{sheet}” in “{path}” is formatted as a date or time but holds {value}, which is no date, so the sheet cannot be read. Correct that cell (or format it as Number) and save.",
+    ),
+    "sheet-unreadable": (
+        "Không đọc được trang “{sheet}” của “{path}” ({detail}); thường do một ô định dạng ngày/giờ chứa số quá lớn hoặc quá nhỏ. Hãy tìm và sửa ô đó (hoặc đổi định dạng sang Số) rồi lưu lại.",
+        "Sheet “{sheet}” of “{path}” cannot be read ({detail}); usually a date- or time-formatted cell holds a number far too large or small. Find and correct that cell (or format it as Number) and save.",
+    ),
+    "annotate-too-large": (
+        "“{path}” có {cells} ô, quá lớn để tạo bản đánh dấu (tối đa {limit} ô). Hãy chạy lại không có --annotate và sửa theo danh sách lỗi, hoặc tách sổ thành các tệp nhỏ hơn.",
+        "“{path}” has {cells} cells, too many for an annotated copy (at most {limit}). Run again without --annotate and fix the listed issues, or split the workbook.",
+    ),
+    "annotate-unreadable": (
+        "Không tạo được bản đánh dấu của “{path}”: tệp có phần không đúng chuẩn ({detail}). Kết quả kiểm tra không bị ảnh hưởng: hãy chạy lại không có --annotate, hoặc mở tệp bằng Excel, lưu lại rồi đánh dấu.",
+        "Cannot write the annotated copy of “{path}”: part of the file is not well-formed ({detail}). The check itself is not affected: run again without --annotate, or open the file in Excel, save it and annotate again.",
     ),
     "not-standard": (
         "“{path}” không phải sổ theo mẫu chuẩn XLND-1 (không có trang ThongTin, DiaChi, DangKy, TroGiup hay SoLieu). Tạo sổ mẫu bằng: xl-nhandao new-workbook --unit MÃ_ĐƠN_VỊ -o so.xlsx",
@@ -89,6 +119,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "no-submissions": (
         "Không có bản nộp nào dùng được để tổng hợp trong {count} tệp; ví dụ: {example}",
         "No usable submission among the {count} {count:file|files} read; for example: {example_en}",
+    ),
+    "no-period": (
+        "Không bản nộp nào trong {count} tệp ghi Kỳ báo cáo (trang ThongTin), ví dụ “{file}”, nên không biết tổng hợp kỳ nào. Hãy ghi Kỳ báo cáo vào sổ, hoặc thêm --period (ví dụ --period 2024-H1).",
+        "None of the {count} files states its reporting period (Kỳ báo cáo in ThongTin), for example “{file}”, so the period to consolidate is unknown. Fill it in, or add --period (e.g. --period 2024-H1).",
     ),
     "no-inputs": (
         "Không tìm thấy tệp .xlsx nào trong: {paths}.",
@@ -135,8 +169,10 @@ class RunError(Exception):
         return (_rebuild, (self.code, self.params))
 
     def message(self, lang: Lang = "vi") -> str:
+        """The one-line message; file names and details are shown with control
+        characters escaped, so a name holding a line break stays on one line."""
         vi, en = _MESSAGES[self.code]
-        params = self.params
+        params = {k: printable(v) if isinstance(v, str) else v for k, v in self.params.items()}
         if self.code == "bad-argument":
             params = _bad_argument(params)
         return render(vi if lang == "vi" else en, params, lang)
@@ -164,14 +200,31 @@ def _bad_argument(params: dict[str, object]) -> dict[str, object]:
             "help": " ".join(p for p in ("xl-nhandao", command, "--help") if p)}
 
 
+#: Characters that would break a line, move the cursor or fail to print: C0 and C1 controls,
+#: line and paragraph separators, and lone surrogates (undecodable bytes of a file name).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character written as an escape (``\\n``,
+    ``\\x01``, ``\\udcff``): one line, always encodable."""
+    def escape(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        return _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
 def _rebuild(code: str, params: dict[str, object]) -> RunError:
     return RunError(code, **params)
 
 
 _KIND: dict[str, type[RunError]] = {
-    **dict.fromkeys(("file-not-found", "not-a-file", "not-a-workbook", "encrypted", "xls-unsupported",
-                     "format-unsupported", "corrupt", "zip-bomb", "too-many-rows", "not-standard",
-                     "no-submissions", "no-inputs"), InputError),
+    **dict.fromkeys(("file-not-found", "not-a-file", "not-regular", "not-a-workbook", "encrypted",
+                     "xls-unsupported", "format-unsupported", "corrupt", "zip-bomb", "too-many-rows",
+                     "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
+                     "not-standard", "no-submissions", "no-period", "no-inputs"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed"),
                     OutputError),

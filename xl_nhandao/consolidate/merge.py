@@ -94,11 +94,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     else:
         labels = Counter(s.period.label for s in subs if s.period is not None and s.status != "rejected")
         if not labels:
-            first = next((s for s in subs if s.reason is not None), None)
-            def example(lang: Lang) -> str:
-                return f"{first.file}: {first.reason.text(lang)}" if first and first.reason else "—"
-
-            raise RunError("no-submissions", count=len(subs), example=example("vi"), example_en=example("en"))
+            _no_period(subs)
         period = parse_period(labels.most_common(1)[0][0])
         assert period is not None
     schemes = Counter(s.scheme for s in subs if s.status != "rejected" and s.unit_code)
@@ -274,6 +270,24 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     return Consolidation(parent, parent.code if parent else parent_code, parent_name, scheme, period, subs,
                          missing, units, totals, overlap, merged, excluded, duplicates, read, counted, targets,
                          today, districts, preparer=preparer)
+
+
+def _no_period(subs: list[Submission]) -> None:
+    """No submission gives the period to consolidate: say why, truly. Either some files
+    were read but none states its period (then --period helps), or every file was
+    rejected (then the first one's reason is the example)."""
+    readable = [s for s in subs if s.status != "rejected"]
+    if readable:
+        raise RunError("no-period", count=len(subs), file=readable[0].file)
+    first = next((s for s in subs if s.reason is not None), subs[0] if subs else None)
+
+    def example(lang: Lang) -> str:
+        if first is None:
+            return "?"
+        reason = first.reason.text(lang) if first.reason else ("bị từ chối" if lang == "vi" else "rejected")
+        return f"{first.file}: {reason}"
+
+    raise RunError("no-submissions", count=len(subs), example=example("vi"), example_en=example("en"))
 
 
 def _same_person(rows: list[MergedRow]) -> tuple[dict[str, str], list[tuple[MergedRow, MergedRow]]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..vn.periods import Period
 from ..vn.text import name_key
@@ -79,7 +79,10 @@ def percent(numerator: float, denominator: float | None) -> float | None:
     if not denominator:
         return None
     q = Decimal(numerator) * 100 / Decimal(denominator)
-    return float(q.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    try:
+        return float(q.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # past 28 digits (an amount of 1e308 đồng typed in): no rate to show
+        return None
 
 
 @dataclass(frozen=True)

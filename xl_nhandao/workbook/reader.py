@@ -679,16 +679,24 @@ class Reader:
 
     @staticmethod
     def _fill_merged_down(data: SheetData, header: int) -> None:
-        """A clerk who merges a Thôn cell over several rows means it for each row."""
+        """A clerk who merges a Thôn cell over several rows means it for each row: the
+        merge's value goes down its first column. A merge whose top cell lies inside an
+        earlier one (Excel never writes such overlaps; a damaged file may hold thousands,
+        ``A3:XFD1048576``, ``A4:XFD1048576`` …) is ignored, so each cell is filled at most
+        once."""
         rows = data.rows
-        for (r0, c0), (r1, c1) in data.merged:
-            if r0 <= header or r1 == r0:
+        filled: dict[int, int] = {}  # column → last row filled
+        for (r0, c0), (r1, _) in sorted(data.merged):
+            r0, r1 = min(r0, r1), max(r0, r1)
+            if r0 <= header or r1 == r0 or r0 >= len(rows) or c0 < 0 or r0 <= filled.get(c0, -1):
                 continue
             top = rows[r0][c0] if c0 < len(rows[r0]) else ""
-            for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
-                for c in range(c0, c1 + 1):
-                    if c < len(rows[r]) and rows[r][c] == "":
-                        rows[r][c] = top if c == c0 else ""
+            start, end = max(r0 + 1, filled.get(c0, -1) + 1), min(r1, len(rows) - 1)
+            for r in range(start, end + 1):
+                row = rows[r]
+                if c0 < len(row) and row[c0] == "":
+                    row[c0] = top
+            filled[c0] = max(filled.get(c0, -1), end)
 
     def _report_totals(self, out: TableRead, sheet: str, candidates: list[tuple[int, list[object]]],
                        rows: list[list[object]]) -> None:
