@@ -571,3 +571,35 @@ def test_every_file_rejected_names_one_and_its_reason(tmp_path: Path, capsys) ->
     code, _, err = run(["consolidate", str(folder), "-o", str(tmp_path / "th.xlsx"), "--lang", "en"], capsys)
     assert code == 2 and "—" not in err
     assert "a.xlsx" in one_line(err) and "not an .xlsx workbook" in err
+
+
+# -- two sheets of one name ------------------------------------------------------------------
+def test_two_sheets_of_one_name_are_damage_not_a_register_silently_lost(clean: Path, tmp_path: Path,
+                                                                       capsys) -> None:
+    """Excel never writes two sheets of one name; python-calamine finds only the first by
+    name, so the second (here the DangKy register) would vanish without a word."""
+    bad = rewrite(clean, tmp_path / "hai-trang-DiaChi.xlsx", "xl/workbook.xml",
+                  lambda d: d.replace(b'name="DangKy"', b'name="DiaChi"'))
+    code = main(["validate", str(bad)])
+    _, err = capsys.readouterr()
+    assert code == 2 and one_line(err) == (
+        f"“{bad}” có hai trang cùng tên “DiaChi” nên không đọc chắc được trang nào (tệp bị hỏng). Hãy mở bằng "
+        "Excel, đổi tên một trang cho khác rồi lưu lại.\n")
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    bad.rename(folder / bad.name)
+    write(clean_book("22366"), folder / "22366.xlsx")
+    result = consolidate([folder], today=TODAY)
+    rejected = [s for s in result.submissions if s.status == "rejected"]
+    assert [s.file for s in rejected] == [bad.name] and "hai trang cùng tên" in rejected[0].reason.text("vi")
+
+
+def test_a_register_with_figures_still_warns_of_a_missing_sheet(tmp_path: Path) -> None:
+    """Filling SoLieu does not make a commune with addresses an aggregate-only unit: its
+    missing DangKy sheet is still said."""
+    book = clean_book()
+    del book.tables["DangKy"]
+    path = write(book, tmp_path / "so.xlsx", solieu=[["dia_chi_co_ho_so", "", 3]])
+    report = validate_file(path, TODAY)
+    assert [(i.code, i.sheet) for i in report.issues if i.code.startswith("sheet-")] == [
+        ("sheet-empty-missing", "DangKy")]

@@ -40,6 +40,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” có định dạng {kind}, chưa được hỗ trợ. Hãy lưu thành .xlsx.",
         "“{path}” is {kind_en} file, which is not supported. Save it as .xlsx.",
     ),
+    "duplicate-sheet": (
+        "“{path}” có hai trang cùng tên “{sheet}” nên không đọc chắc được trang nào (tệp bị hỏng). Hãy mở bằng Excel, đổi tên một trang cho khác rồi lưu lại.",
+        "“{path}” has two sheets named “{sheet}”, so which one is meant cannot be told (the file is damaged). Open it in Excel, rename one of them and save.",
+    ),
     "corrupt": (
         "“{path}” bị hỏng, không giải nén được ({detail}). Hãy xin đơn vị gửi lại tệp.",
         "“{path}” is damaged and cannot be unpacked ({detail}). Ask the unit to send it again.",
@@ -222,7 +226,7 @@ def _rebuild(code: str, params: dict[str, object]) -> RunError:
 
 _KIND: dict[str, type[RunError]] = {
     **dict.fromkeys(("file-not-found", "not-a-file", "not-regular", "not-a-workbook", "encrypted",
-                     "xls-unsupported", "format-unsupported", "corrupt", "zip-bomb", "too-many-rows",
+                     "xls-unsupported", "format-unsupported", "corrupt", "duplicate-sheet", "zip-bomb", "too-many-rows",
                      "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
                      "not-standard", "no-submissions", "no-period", "no-inputs"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",

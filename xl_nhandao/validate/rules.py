@@ -291,7 +291,9 @@ class Validator:
 
     def check_missing_sheets(self) -> None:
         solieu = self.tables[standard.SO_LIEU.name]
-        aggregate_only = solieu.sheet is not None and bool(solieu.records)
+        # a unit that keeps no register sends SoLieu alone; one with addresses has a register
+        aggregate_only = (solieu.sheet is not None and bool(solieu.records)
+                          and not self.tables[standard.DIA_CHI.name].records)
         for spec in standard.TABLES:
             if self.tables[spec.name].sheet is None:
                 if spec is standard.DIA_CHI and not aggregate_only:

@@ -776,7 +776,13 @@ class FileWorkbook:
         self._parts: dict[str, str] | None = None
 
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheet_names)
+        names = list(self._book.sheet_names)
+        seen: set[str] = set()
+        for name in names:  # Excel never writes two sheets of one name; the second is unreachable
+            if name.casefold() in seen:
+                raise RunError("duplicate-sheet", path=str(self.path), sheet=name)
+            seen.add(name.casefold())
+        return names
 
     def read(self, name: str) -> SheetData:
         path = str(self.path)
