@@ -126,3 +126,10 @@ def test_consolidation_reasons_count_in_english() -> None:
     assert Reason("covered-twice", {"count": 1, "units": "22333"}).text("en") == (
         "1 row of unit(s) 22333 is already in their own submission; not counted again.")
     assert Reason("covered-twice", {"count": 1200, "units": "22333"}).text("vi").startswith("1.200 dòng của đơn vị")
+
+
+def test_a_rate_keeps_its_decimal() -> None:
+    """A rate of 59.0 % reads 59,0 like 67,6 beside it, not as a count."""
+    from xl_nhandao.i18n import fmt_int
+
+    assert (fmt_int(59.0), fmt_int(67.55), fmt_int(59.0, "en"), fmt_int(1_500_000)) == ("59,0", "67,6", "59.0", "1.500.000")

@@ -28,8 +28,9 @@ def default_lang() -> Lang:
 
 
 def fmt_int(n: int | float, lang: Lang = "vi") -> str:
-    """1500000 → ``1.500.000`` (vi) or ``1,500,000`` (en); 67.55 → ``67,6`` / ``67.6``."""
-    if isinstance(n, float) and not n.is_integer():
+    """1500000 → ``1.500.000`` (vi) or ``1,500,000`` (en); a float (a rate) with one
+    decimal: 67.55 → ``67,6`` / ``67.6``, 59.0 → ``59,0``."""
+    if isinstance(n, float):
         text = f"{n:,.1f}"
         return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "vi" else text
     text = f"{int(n):,}"
