@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from ..errors import RunError
 from ..validate import validate_source
-from ..workbook.source import display_name
+from ..workbook.source import display_name, file_sha256
 from .model import REGISTER_SHEETS, Reason, Submission
 
 #: File types a folder is searched for.
@@ -48,14 +47,6 @@ def _rejected(path: Path, name: str, sha: str, mtime: float, exc: RunError) -> S
     return sub
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_submissions(path: Path, name: str, today: date) -> list[Submission]:
     """The submission(s) one file holds; a file that cannot be read is one rejected
     submission with the reason. Nothing one file holds stops the others being read: a
@@ -66,7 +57,7 @@ def read_submissions(path: Path, name: str, today: date) -> list[Submission]:
     try:
         check_regular(path)
         try:
-            sha, mtime = _sha256(path), path.stat().st_mtime
+            sha, mtime = file_sha256(path), path.stat().st_mtime
         except OSError as exc:
             raise RunError("corrupt", path=name, detail=exc.strerror or type(exc).__name__) from None
         return _read(path, name, sha, mtime, today)

@@ -16,7 +16,6 @@ refused with one line; nothing in it is deleted or replaced.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import random
@@ -29,6 +28,7 @@ from ..errors import RunError
 from ..i18n import Lang, Phrase
 from ..validate.rules import Report
 from ..vn import adminunits
+from ..workbook.source import file_sha256
 
 PROVINCE = "56"  # Khánh Hòa (2025 scheme): coast, mountains, Raglai and Chăm communes
 PERIOD = "2025"  # a campaign year that has ended: every date is in the past
@@ -186,14 +186,6 @@ def run_demo(folder: Path, today: date | None = None) -> DemoResult:
     return res
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _files(folder: Path):
     """(relative path, path) of every file under ``folder`` but the manifest and the
     operating system's litter; a symbolic link is yielded too (as itself)."""
@@ -236,7 +228,7 @@ def _check_folder(folder: Path) -> list[str]:
     for rel, path in sorted(_files(folder)):
         if path.is_symlink() or rel not in manifest:
             raise RunError("demo-folder-foreign", path=str(folder), file=rel)
-        if _sha256(path) != manifest[rel]:
+        if file_sha256(path) != manifest[rel]:
             raise RunError("demo-file-changed", path=str(folder), file=rel)
         earlier.append(rel)
     return earlier
@@ -247,6 +239,6 @@ def _write_manifest(folder: Path) -> None:
 
     if not folder.is_dir():
         return
-    files = {rel: _sha256(path) for rel, path in sorted(_files(folder)) if path.is_file() and not path.is_symlink()}
+    files = {rel: file_sha256(path) for rel, path in sorted(_files(folder)) if path.is_file() and not path.is_symlink()}
     text = json.dumps({"command": "demo", "files": files}, ensure_ascii=False, indent=1)
     write_atomic(folder / MANIFEST, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

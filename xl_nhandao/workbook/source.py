@@ -22,6 +22,7 @@ panics (a ``BaseException``) on a date-formatted cell holding a number no date c
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import math
 import os
@@ -882,6 +883,15 @@ def clip_merges(ranges: list[tuple[tuple[int, int], tuple[int, int]]], height: i
         seen.add(key)
         out.append(((r0, c0), (r1, c1)))
     return out
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (the submission ledger; the demo's manifest)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def display_name(name: str) -> str:
