@@ -163,10 +163,33 @@ def check_file(path: Path, legacy_formats: bool = False) -> str:
     return "xlsx"
 
 
-# -- OLE2 compound files: encrypted workbooks ---------------------------------------------
-_FREE = 0xFFFFFFFA  # sector numbers from here on end a chain
+# -- OLE2 compound files: encrypted and old workbooks ------------------------------------
+# Read with olefile (a maintained reader of [MS-CFB] that checks a damaged file's sector
+# chains) rather than our own.
 _BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
 _BIFF_FILEPASS = 0x002F
+_BOOK_STREAMS = ("Workbook", "Book")
+
+
+class DamagedOle(ValueError):
+    """A compound file (.xls) whose structure cannot be followed."""
+
+
+def _ole_stream(path: Path, limit: int | None = None) -> tuple[set[str], bytes]:
+    """The stream names (lower case) of the compound file ``path`` and the head (``limit``
+    bytes, all without) of its workbook stream, ``b""`` when it has none."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            names = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+            book = next((n for n in _BOOK_STREAMS if ole.exists(n)), None)
+            if book is None:
+                return names, b""
+            with ole.openstream(book) as fh:
+                return names, fh.read() if limit is None else fh.read(limit)
+    except Exception as exc:  # olefile raises OSError and others on a damaged file
+        raise DamagedOle(f"{type(exc).__name__}: {exc}") from None
 
 
 def _ole_is_encrypted(path: Path) -> bool:
@@ -174,20 +197,12 @@ def _ole_is_encrypted(path: Path) -> bool:
     an encrypted ``.xls`` has a ``FILEPASS`` record at the start of its ``Workbook``
     (Excel 97–2003) or ``Book`` (Excel 5/95) stream, right after the ``BOF`` record."""
     try:
-        with path.open("rb") as fh:
-            ole = _Ole(fh)
-            streams = ole.streams()
-            if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
-                return True
-            for name in ("Workbook", "Book", "WORKBOOK", "BOOK"):
-                if name in streams:
-                    return _biff_has_filepass(ole.read(*streams[name], limit=4096))
-            return False
-    except (OSError, ValueError, struct.error):
-        # Not a readable compound file: look for the stream name the old way.
+        names, head = _ole_stream(path, limit=4096)
+    except DamagedOle:  # not a readable compound file: look for the stream name the old way
         with path.open("rb") as fh:
             data = fh.read(64 * 1024 * 1024)
         return "EncryptionInfo".encode("utf-16-le") in data
+    return "encryptioninfo" in names or "encryptedpackage" in names or _biff_has_filepass(head)
 
 
 def _biff_has_filepass(data: bytes) -> bool:
@@ -201,95 +216,6 @@ def _biff_has_filepass(data: bytes) -> bool:
         pos += 4 + size
         seen += 1
     return False
-
-
-class DamagedOle(ValueError):
-    """A compound file (.xls) whose structure cannot be followed."""
-
-
-class _Ole:
-    """Just enough of [MS-CFB] to list the streams of a compound file and read one, with
-    every chain bounded (a damaged file must not loop)."""
-
-    def __init__(self, fh) -> None:
-        self.fh = fh
-        head = fh.read(512)
-        if len(head) < 512 or not head.startswith(OLE_MAGIC):
-            raise DamagedOle("not a compound file")
-        shift, mini_shift = struct.unpack_from("<HH", head, 30)
-        if not 7 <= shift <= 16 or not 2 <= mini_shift <= shift:
-            raise DamagedOle("bad sector size")
-        self.size, self.mini_size = 1 << shift, 1 << mini_shift
-        n_fat, self.first_dir = struct.unpack_from("<II", head, 44)
-        self.cutoff, self.first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIII", head, 56)
-        # No table is longer than the file has sectors.
-        fh.seek(0, os.SEEK_END)
-        self.sectors = fh.tell() // self.size + 1
-        fat_max = self.sectors * 4 // self.size + 1
-        fat_sectors = [s for s in struct.unpack_from("<109I", head, 76) if s < _FREE]
-        s, hops = first_difat, 0
-        while s < _FREE and hops < min(n_difat, fat_max):
-            block = self.sector(s)
-            entries = struct.unpack(f"<{self.size // 4}I", block)
-            fat_sectors.extend(e for e in entries[:-1] if e < _FREE)
-            s, hops = entries[-1], hops + 1
-        self.fat: list[int] = []
-        for s in fat_sectors[: min(n_fat, fat_max)]:
-            self.fat.extend(struct.unpack(f"<{self.size // 4}I", self.sector(s)))
-        self.minifat: list[int] | None = None
-        self.root: tuple[int, int] | None = None
-
-    def sector(self, n: int) -> bytes:
-        self.fh.seek((n + 1) * self.size)
-        block = self.fh.read(self.size)
-        if len(block) < self.size:
-            raise DamagedOle("truncated compound file")
-        return block
-
-    def chain(self, start: int, table: list[int], limit: int) -> Iterator[int]:
-        s, seen = start, 0
-        while s < _FREE and s < len(table) and seen < limit:
-            yield s
-            s, seen = table[s], seen + 1
-
-    def streams(self) -> dict[str, tuple[int, int]]:
-        out: dict[str, tuple[int, int]] = {}
-        for s in self.chain(self.first_dir, self.fat, self.sectors):
-            block = self.sector(s)
-            for off in range(0, self.size, 128):
-                entry = block[off : off + 128]
-                length, kind = struct.unpack_from("<HB", entry, 64)
-                start, size = struct.unpack_from("<IQ", entry, 116)
-                name = entry[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
-                if kind == 5 and self.root is None:
-                    self.root = (start, size)
-                elif kind == 2:
-                    out.setdefault(name, (start, size))
-        return out
-
-    def read(self, start: int, size: int, limit: int) -> bytes:
-        want = min(size, limit)
-        parts: list[bytes] = []
-        if size >= self.cutoff:
-            for s in self.chain(start, self.fat, want // self.size + 2):
-                parts.append(self.sector(s))
-            return b"".join(parts)[:want]
-        # A small stream lives in the mini stream, itself a chain of the root entry.
-        if self.root is None:
-            return b""
-        if self.minifat is None:
-            self.minifat = []
-            for s in self.chain(self.first_minifat, self.fat, self.sectors):
-                self.minifat.extend(struct.unpack(f"<{self.size // 4}I", self.sector(s)))
-        mini_sectors = list(self.chain(self.root[0], self.fat, self.sectors))
-        per = self.size // self.mini_size
-        for m in self.chain(start, self.minifat, want // self.mini_size + 2):
-            if m // per >= len(mini_sectors):
-                break
-            block = self.sector(mini_sectors[m // per])
-            off = (m % per) * self.mini_size
-            parts.append(block[off : off + self.mini_size])
-        return b"".join(parts)[:want]
 
 
 # -- zip parts ---------------------------------------------------------------------------
@@ -588,14 +514,9 @@ def xls_extents(path: Path) -> dict[str, Extent]:
     """The extent of each sheet of an Excel 97–2003 workbook, from its cell records.
     python-calamine builds every sheet when it opens the file, each as a rectangle from
     A1 to its farthest value: three sheets with a number at IV65536 take 1.5 GB."""
-    with path.open("rb") as fh:
-        ole = _Ole(fh)
-        streams = ole.streams()
-        name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if n in streams), None)
-        if name is None:
-            return {}
-        start, size = streams[name]
-        data = ole.read(start, size, limit=size)
+    _, data = _ole_stream(path)
+    if not data:
+        return {}
     names: dict[int, str] = {}
     out: dict[str, Extent] = {}
     stack: list[Extent | None] = []  # substreams nest (a chart inside a sheet)
