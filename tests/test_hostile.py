@@ -26,7 +26,7 @@ from xl_nhandao.cli import main
 from xl_nhandao.consolidate import consolidate
 from xl_nhandao.errors import RunError
 from xl_nhandao.validate import validate_file
-from xl_nhandao.workbook import source
+from xl_nhandao.workbook import guard, source
 from xl_nhandao.workbook.annotate import ISSUES_SHEET, annotate_file
 from xl_nhandao.workbook.reader import Reader
 from xl_nhandao.workbook.source import SheetData
@@ -164,7 +164,7 @@ def test_extent_of_cells_written_oddly() -> None:
     """Cells python-calamine places somewhere else than their first ``r`` says: a
     second ``r`` (the last wins), a prefix, single quotes, no ``r`` after a far cell."""
     def extent(xml: str) -> tuple[int, int]:
-        ext = source.walk_cells([xml.encode()])
+        ext = guard.walk_cells([xml.encode()])
         return ext.rows, ext.cols
 
     assert extent('<row r="5"><c r="A5" r="XFD9"><v>1</v></c></row>') == (9, 16384)
@@ -294,7 +294,7 @@ def test_impossible_duration_names_the_cell(clean: Path, tmp_path: Path) -> None
 def test_a_panic_the_checks_did_not_foresee_is_still_one_line(clean: Path, tmp_path: Path, monkeypatch,
                                                                capfd: pytest.CaptureFixture[str]) -> None:
     bad = with_date_style(clean, tmp_path / "ngay.xlsx", "-1e12")
-    monkeypatch.setattr(source, "_date_styles", lambda zf: set())  # the pre-check misses it
+    monkeypatch.setattr(guard, "_date_styles", lambda zf: set())  # the pre-check misses it
     with pytest.raises(RunError) as info:
         validate_file(bad, today=TODAY)
     assert info.value.code == "date-impossible" and info.value.params["cell"] == "N4"

@@ -51,7 +51,7 @@ def read_submissions(path: Path, name: str, today: date) -> list[Submission]:
     """The submission(s) one file holds; a file that cannot be read is one rejected
     submission with the reason. Nothing one file holds stops the others being read: a
     failure this code did not foresee rejects that file too, naming the error."""
-    from ..workbook.source import check_regular, is_panic
+    from ..workbook.guard import check_regular, is_panic
 
     sha, mtime = "", 0.0
     try:

@@ -37,8 +37,8 @@ from ..errors import RunError, printable
 from ..i18n import Lang
 from ..issues import SEVERITY_LABELS, Issue
 from . import printing
+from .guard import ZIP_ERRORS, Extent, check_file, walk_cells, xml_unescape
 from .output import check_output, save_openpyxl
-from .source import ZIP_ERRORS, Extent, check_file, walk_cells, xml_unescape
 
 ISSUES_SHEET = "Loi"
 MARKS_SHEET = "_xlnd_danh_dau"
