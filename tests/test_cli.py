@@ -33,13 +33,6 @@ def clean(tmp_path: Path) -> Path:
     return write(clean_book(), tmp_path / "22333-bac-nha-trang.xlsx")
 
 
-@pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    book = clean_book()
-    book.set("DiaChi", 2, "Năm sinh", 19855)
-    return write(book, tmp_path / "loi.xlsx")
-
-
 def test_valid_workbook_exits_0(clean: Path, capsys) -> None:
     code, out, err = run(["validate", str(clean)], capsys)
     assert code == 0

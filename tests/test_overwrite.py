@@ -7,7 +7,6 @@ a file it did not write."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,24 +17,14 @@ from pathlib import Path
 import pytest
 from books import clean_book, write
 from openpyxl import load_workbook
+from test_cli import run, sha
 from test_consolidate import two_communes
 
-from xl_nhandao.cli import main
 from xl_nhandao.demo.run import MANIFEST, run_demo
 from xl_nhandao.validate import validate_file
 
 REFUSED = ("Tệp “{path}” đã có và không phải kết quả chưa sửa của lệnh này, nên không ghi đè. Hãy chọn tên "
            "khác, hoặc thêm --force nếu chắc chắn muốn thay tệp đó.\n")
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def clerk_saves(path: Path) -> None:
@@ -54,13 +43,6 @@ def clerk_saves(path: Path) -> None:
 def register(tmp_path: Path) -> Path:
     """A clerk's filled register."""
     return write(clean_book(), tmp_path / "so-cua-xa.xlsx")
-
-
-@pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    book = clean_book()
-    book.set("DiaChi", 2, "Năm sinh", 19855)
-    return write(book, tmp_path / "loi.xlsx")
 
 
 # -- new-workbook ------------------------------------------------------------------------------
