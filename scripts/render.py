@@ -23,9 +23,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from xl_nhandao.workbook.guard import xml_unescape
 
 #: LibreOffice formats numbers and dates by the locale it runs in (its own locale data:
 #: the system need not have it installed).
@@ -37,13 +42,6 @@ _ACTIVE = re.compile(rb'\s+(?:activeTab|firstSheet)="\d+"')
 _PRINT_AREA = re.compile(rb'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>')
 
 
-def _unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    for a, b in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(a, b)
-    return text
-
-
 def sheets(book: Path) -> list[tuple[str, bool]]:
     """The sheets of ``book`` in order, with whether each is visible."""
     with zipfile.ZipFile(book) as zf:
@@ -52,7 +50,7 @@ def sheets(book: Path) -> list[tuple[str, bool]]:
     for tag in _SHEET.findall(xml):
         name = _NAME.search(tag)
         assert name is not None
-        out.append((_unescape(name.group(1)), b'state="hidden"' not in tag and b'state="veryHidden"' not in tag))
+        out.append((xml_unescape(name.group(1).decode("utf-8")), b'state="hidden"' not in tag and b'state="veryHidden"' not in tag))
     return out
 
 

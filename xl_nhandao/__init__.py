@@ -70,12 +70,13 @@ def validate(path: StrPath, *, annotate: StrPath | None = None, force: bool = Fa
 
     if annotate is None:
         return validate_file(Path(path), today)
-    from .workbook.annotate import COMMAND
+    from .workbook.annotate import COMMAND, annotate_file
     from .workbook.output import check_output
 
-    check_output(Path(annotate), [Path(path)], force=force, command=COMMAND)
-    report = validate_file(Path(path), today)
-    report.notices = globals()["annotate"](path, annotate, report=report, lang=lang, force=force)
+    src, out = Path(path), Path(annotate)
+    check_output(out, [src], force=force, command=COMMAND)
+    report = validate_file(src, today)
+    report.notices = annotate_file(src, report.issues, out, lang, force=force)
     return report
 
 

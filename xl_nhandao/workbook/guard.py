@@ -364,7 +364,7 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
             cut = data.rfind(b"<")
             if cut <= 0:
                 if len(data) >= 16 * _CHUNK:
-                    raise Unscannable(f"{info.filename}: 16 MB without a tag")
+                    raise Unscannable(f"{info.filename} > 16 MB")
                 carry = data
                 continue
             yield data[:cut]
