@@ -78,11 +78,21 @@ def test_regional_family_names_match(a: str, b: str) -> None:
     assert any("cách viết theo vùng miền" in t for t in texts(c, o))
 
 
-def test_birth_year_one_apart_still_matches() -> None:
+def test_birth_year_one_apart_is_possible_unless_the_cccd_agrees() -> None:
     c = campaign(PERSON, *background())
     o = other(dict(PERSON, birth_year=1953))
-    assert levels(c, o)[(0, 0)] == "match"
+    assert levels(c, o)[(0, 0)] == "possible"
     assert "năm sinh lệch 1" in texts(c, o)
+    c = campaign(dict(PERSON, cccd="079152001234"), *background())
+    o = other(dict(PERSON, birth_year=1953, cccd="079152001234"))
+    assert levels(c, o)[(0, 0)] == "match"
+
+
+@pytest.mark.parametrize("a, b", [("Trần Văn Hòa", "Trần Văm Hoà"), ("Dương Văn Hùng", "DUONG VA HUNG"),
+                                  ("Nguyễn Tị Yến", "Nguyễn Yến"), ("Đỗ Tịh Kim My", "Do Thi Kim My")])
+def test_a_mistyped_thi_or_van_is_one_slip(a: str, b: str) -> None:
+    c = campaign({"name": a, "birth_year": 1941}, *background())
+    assert levels(c, other({"name": b, "birth_year": 1941}))[(0, 0)] == "possible"
 
 
 def test_one_letter_typo_is_possible_never_match() -> None:
@@ -232,3 +242,13 @@ def test_levels_are_ordered_match_first_then_score() -> None:
     f = find_pairs(c, o)
     assert list(f.level) == sorted(f.level)
     assert f.level[0] == MATCH and f.level[-1] == POSSIBLE
+
+
+def test_a_look_alike_that_a_field_tells_apart_leaves_the_match() -> None:
+    """Two list rows of the same name in the commune: the one of the same birth year
+    and village is the person; the other, a year off in another village, is told apart."""
+    c = campaign(PERSON, *background())
+    o = other(PERSON, dict(PERSON, birth_year=1953, thon="Thôn 7"))
+    found = levels(c, o)
+    assert found[(0, 0)] == "match"
+    assert found.get((0, 1), "possible") == "possible"

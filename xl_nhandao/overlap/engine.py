@@ -133,6 +133,8 @@ class _Side:
     commune: np.ndarray  # int32, -1
     gender: np.ndarray  # int8: 0 unknown, 1 Nam, 2 Nữ
     folded: np.ndarray  # int32 vocab id, -1 no name
+    full: np.ndarray  # folded with nothing left out (vocab id)
+    loose: np.ndarray  # folded leaving out a mistyped middle Thị/Văn (vocab id)
     accented: np.ndarray
     plain: np.ndarray  # bool
     variant: np.ndarray  # bool
@@ -161,13 +163,17 @@ def _ints(values: list[object], width: int) -> np.ndarray:
 
 def _side(p: People, vocab_f: _Vocab, vocab_a: _Vocab, vocab_t: _Vocab, units: _Vocab) -> _Side:
     n = len(p)
-    cccd = _ints(p.cccd, 12)
+    try:  # valid CCCDs are 12-digit text: converted by numpy at C speed
+        cccd = np.array([c or "-1" for c in p.cccd], dtype="U12").astype(np.int64) if n else np.zeros(0, np.int64)
+    except ValueError:
+        cccd = _ints(p.cccd, 12)
     year = _ints(p.birth_year, 4).astype(np.int32)
     commune = _ints(p.commune, 6).astype(np.int32)
     gender = np.array([1 if g == "Nam" else 2 if g == "Nữ" else 0 for g in p.gender], np.int8) if n else \
         np.zeros(0, np.int8)
     # names: keys once per distinct name
-    distinct: dict[str, tuple[int, int, bool, bool, bool, int]] = {}
+    distinct: dict[str, tuple[int, int, bool, bool, bool, int, int, int]] = {}
+    none = (-1, -1, False, False, False, 0, -1, -1)
     folded = np.full(n, -1, np.int32)
     accented = np.full(n, -1, np.int32)
     plain = np.zeros(n, bool)
@@ -182,19 +188,21 @@ def _side(p: People, vocab_f: _Vocab, vocab_a: _Vocab, vocab_t: _Vocab, units: _
         hit = distinct.get(name)
         if hit is None:
             k = name_keys(name)
-            hit = (-1, -1, False, False, False, 0) if k is None else (
+            hit = none if k is None else (
                 vocab_f.id(k.folded), vocab_a.id(k.accented), k.plain, k.variant is not None, k.dropped,
-                1 if k.middle == "m" else 2 if k.middle == "f" else 0)
+                1 if k.middle == "m" else 2 if k.middle == "f" else 0, vocab_f.id(k.full), vocab_f.id(k.loose))
             distinct[name] = hit
         codes.append(hit)
     if n:
-        table = np.array([c if c is not None else (-1, -1, False, False, False, 0) for c in codes], np.int64)
+        table = np.array([c if c is not None else none for c in codes], np.int64)
         folded[:] = table[:, 0]
         accented[:] = table[:, 1]
         plain[:] = table[:, 2].astype(bool)
         variant[:] = table[:, 3].astype(bool)
         dropped[:] = table[:, 4].astype(bool)
         middle[:] = table[:, 5]
+    full = table[:, 6].astype(np.int32) if n else np.zeros(0, np.int32)
+    loose = table[:, 7].astype(np.int32) if n else np.zeros(0, np.int32)
     # gender: as written, else from the CCCD's century-gender digit, else from Thị/Văn
     known = gender == 0
     from_cccd = known & (cccd >= 0)
@@ -208,10 +216,15 @@ def _side(p: People, vocab_f: _Vocab, vocab_a: _Vocab, vocab_t: _Vocab, units: _
             k = thon_key(t)
             thon_ids[t] = vocab_t.id(k) if k else -1
     thon = np.array([thon_ids.get(t, -1) if t else -1 for t in p.thon], np.int32) if n else np.zeros(0, np.int32)
-    padded = np.array([bool(t) and c is not None and len("".join(ch for ch in str(t) if ch.isdigit())) == 11
-                       for t, c in zip(p.id_text, p.cccd)], bool) if n else np.zeros(0, bool)
+    padded = np.zeros(n, bool)
+    for i in np.flatnonzero(cccd >= 0).tolist():  # typed with 11 digits: the leading zero lost
+        t = p.id_text[i]
+        if t is not None:
+            t = str(t)
+            padded[i] = len(t) == 11 if t.isdigit() else len(t) < 20 and sum(ch.isdigit() for ch in t) == 11
     unit = np.array([-1 if u is None else units.id(u) for u in p.unit], np.int32) if n else np.zeros(0, np.int32)
-    side = _Side(n, cccd, year, commune, gender, folded, accented, plain, variant, dropped, thon, padded, unit)
+    side = _Side(n, cccd, year, commune, gender, folded, full, loose, accented, plain, variant, dropped, thon,
+                 padded, unit)
     side.person = np.arange(n, dtype=np.int64)
     if n and p.has_events:
         # a recipients list names one person on several rows: rows alike in every field
@@ -293,12 +306,18 @@ def find_pairs(campaign: People, other: People, *, inside: bool = False,
     a, b, score, basis, flags = a[first], b[first], score[first], basis[first], flags[first]
     level = np.full(len(a), POSSIBLE, np.int8)
     level[basis == BASIS_CCCD] = MATCH
+    # confident: the name the same, the same commune, nothing against it (a village that
+    # differs, a birth year off by one)
     confident = ((basis == BASIS_FUZZY) & (score >= MATCH_SCORE) & ((flags & (NAME_SAME | NAME_FOLDED)) != 0)
-                 & ((flags & COMMUNE_SAME) != 0) & ((flags & (YEAR_SAME | YEAR_OFF)) != 0))
+                 & ((flags & COMMUNE_SAME) != 0) & ((flags & THON_OTHER) == 0)
+                 & ((flags & YEAR_SAME) != 0))
     ambiguous = np.zeros(len(a), np.int32)
     if not inside:
         alike = (basis == BASIS_FUZZY) & ((flags & (NAME_SAME | NAME_FOLDED)) != 0) & ((flags & COMMUNE_SAME) != 0)
-        ambiguous = np.maximum(_lookalikes(a, R.person[b], alike), _lookalikes(b, L.person[a], alike))
+        s = np.clip(score.astype(np.float64), 1e-9, 1 - 1e-9)
+        log_odds = np.log(s) - np.log1p(-s)
+        ambiguous = np.maximum(_lookalikes(a, R.person[b], alike, log_odds),
+                               _lookalikes(b, L.person[a], alike, log_odds))
         flags[(ambiguous > 0) & confident] |= AMBIGUOUS
         confident &= ambiguous == 0
     level[confident] = MATCH
@@ -309,18 +328,40 @@ def find_pairs(campaign: People, other: People, *, inside: bool = False,
                  fb[order])
 
 
-def _lookalikes(group: np.ndarray, person: np.ndarray, alike: np.ndarray) -> np.ndarray:
-    """For each pair, how many *other* persons the same row of ``group`` pairs with
-    among the ``alike`` pairs (0 when it pairs with one person only)."""
+#: Two candidates of one row are told apart when one is this many times likelier.
+SEPARABLE = 10.0
+
+
+def _lookalikes(group: np.ndarray, person: np.ndarray, alike: np.ndarray, log_odds: np.ndarray) -> np.ndarray:
+    """For each pair among the ``alike`` ones, how many *other* persons the same row of
+    ``group`` pairs with that no field tells apart from this pair's person: candidates
+    within a factor :data:`SEPARABLE` of its odds, or any better one (0: the pair is its
+    row's one clear best)."""
     out = np.zeros(len(group), np.int32)
-    if not alike.any():
+    idx = np.flatnonzero(alike)
+    if len(idx) == 0:
         return out
-    g, p = group[alike], person[alike]
-    uniq = np.unique(np.stack([g, p], axis=1), axis=0)
-    gs, counts = np.unique(uniq[:, 0], return_counts=True)
-    per = np.zeros(int(group.max()) + 1, np.int32)
-    per[gs] = counts
-    out[alike] = per[g] - 1
+    g, p, lo = group[idx], person[idx], log_odds[idx]
+    # each person once per row (its best pair), rows' candidates best first
+    order = np.lexsort((-lo, p, g))
+    g, p, lo, idx = g[order], p[order], lo[order], idx[order]
+    first = np.ones(len(g), bool)
+    first[1:] = (g[1:] != g[:-1]) | (p[1:] != p[:-1])
+    ug, up, ulo = g[first], p[first], lo[first]
+    order = np.lexsort((-ulo, ug))
+    ug, up, ulo = ug[order], up[order], ulo[order]
+    start = np.ones(len(ug), bool)
+    start[1:] = ug[1:] != ug[:-1]
+    gid = np.cumsum(start) - 1
+    best = ulo[start][gid]
+    # persons of the row within the factor of the best (the best included)
+    near = ulo >= best - np.log(SEPARABLE)
+    n_near = np.bincount(gid, weights=near, minlength=gid.max() + 1).astype(np.int32)
+    best_person = up[start]
+    # map back to every alike pair: the row's best person, alone, is clear (0)
+    ng = np.searchsorted(ug[start], g)  # group index of each alike pair
+    clear = (p == best_person[ng]) & (n_near[ng] == 1)
+    out[idx] = np.where(clear, 0, np.maximum(n_near[ng] - (p == best_person[ng]), 1))
     return out
 
 
@@ -413,26 +454,41 @@ def _by_commune(L: _Side, R: _Side, inside: bool, vf: _Vocab, bearers: np.ndarra
     a, b, block = _block(key(L, lrows), lrows, key(R, rrows), rrows, 1, 1)
     keep = _pair_filter(L, R, a, b, inside)
     a, b, block = a[keep], b[keep], block[keep]
-    fa, fb = L.folded[a], R.folded[b]
-    same = fa == fb
-    near = np.zeros(len(a), bool)
-    cand = np.flatnonzero(~same)
-    if len(cand):
-        lengths = np.fromiter((len(s) for s in vf.values), np.int32, len(vf.values))
-        cand = cand[np.abs(lengths[fa[cand]] - lengths[fb[cand]]) <= 1]
-    if len(cand):
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
-        words = np.array(vf.values, dtype=object)
-        d = process.cpdist(words[fa[cand]], words[fb[cand]], scorer=OSA.distance, score_cutoff=1, workers=-1)
-        near[cand[d <= 1]] = True
+    same = L.folded[a] == R.folded[b]
+    near = _one_slip(L, R, a, b, ~same, vf)
     keep = same | near
     a, b, block, near = a[keep], b[keep], block[keep], near[keep]
     flags = _name_flags(L, R, a, b) | _place_flags(L, R, a, b)
     flags[near] |= NAME_TYPO
     score = _score(L, R, a, b, flags, block, bearers, total)
     return a, b, score, np.full(len(a), BASIS_FUZZY, np.int8), flags
+
+
+def _one_slip(L: _Side, R: _Side, a: np.ndarray, b: np.ndarray, todo: np.ndarray, vf: _Vocab) -> np.ndarray:
+    """Pairs whose names are one typing slip apart (an optimal-string-alignment distance
+    of 1): on the folded keys, on the keys with nothing left out (a mistyped Thị/Văn:
+    "Văm"), and on the keys leaving out a mistyped one ("Tị" against a dropped Thị)."""
+    near = np.zeros(len(a), bool)
+    lengths = np.fromiter((len(s) for s in vf.values), np.int32, len(vf.values))
+    words: np.ndarray | None = None
+    for key in ("folded", "full", "loose"):
+        ka, kb = getattr(L, key)[a], getattr(R, key)[b]
+        cand = np.flatnonzero(todo & ~near)
+        if key != "folded":
+            equal = cand[ka[cand] == kb[cand]]
+            near[equal] = True
+            cand = cand[ka[cand] != kb[cand]]
+        cand = cand[np.abs(lengths[ka[cand]] - lengths[kb[cand]]) <= 1]
+        if len(cand) == 0:
+            continue
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if words is None:
+            words = np.array(vf.values, dtype=object)
+        d = process.cpdist(words[ka[cand]], words[kb[cand]], scorer=OSA.distance, score_cutoff=1, workers=-1)
+        near[cand[d <= 1]] = True
+    return near
 
 
 def _across(L: _Side, R: _Side, inside: bool) -> tuple[np.ndarray, ...]:
@@ -532,7 +588,8 @@ def _hashed(campaign: People, other: People, secret: bytes | None) -> Found:
     score = np.where(kind == 0, 1.0, np.where((flags & COMMUNE_SAME) != 0, 0.92, 0.4) / np.maximum(block, 1))
     score = np.where((kind == 1) & ((flags & YEAR_OFF) != 0), score * 0.8, score).astype(np.float32)
     alike = (kind == 1) & ((flags & COMMUNE_SAME) != 0)
-    amb = np.maximum(_lookalikes(a, b, alike), _lookalikes(b, a, alike))
+    lo = np.log(np.clip(score, 1e-9, 1 - 1e-9)) - np.log1p(-np.clip(score, 1e-9, 1 - 1e-9))
+    amb = np.maximum(_lookalikes(a, b, alike, lo), _lookalikes(b, a, alike, lo))
     confident = alike & (amb == 0) & ((flags & YEAR_SAME) != 0)
     level[confident] = MATCH
     flags[alike & (amb > 0)] |= AMBIGUOUS

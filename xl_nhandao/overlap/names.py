@@ -34,6 +34,8 @@ class NameKeys:
     middle: str | None  # "f" (Thị), "m" (Văn), None
     variant: str | None  # the family name as written when a variant was mapped ("huynh", "vo")
     dropped: bool  # a middle Thị/Văn was left out of the keys
+    full: str  # folded, nothing left out (a mistyped Thị/Văn: "Văm", "Tịh")
+    loose: str  # folded, leaving out a middle word one letter from Thị/Văn ("Tị", "Vn")
 
 
 def name_keys(name: str) -> NameKeys | None:
@@ -45,7 +47,8 @@ def name_keys(name: str) -> NameKeys | None:
     if not accented:
         _CACHE[name] = None
         return None
-    folded = [strip_diacritics(w.rstrip("0123456789")) or w for w in accented]
+    folded = [_FOLDED.get(w) or _fold_word(w) for w in accented]
+    every = list(folded)
     plain = name.isascii()
     middle = None
     dropped = False
@@ -67,13 +70,51 @@ def name_keys(name: str) -> NameKeys | None:
         variant = first
         folded[0] = FAMILY_VARIANTS[first]
         accented[0] = _ACCENT_VARIANTS.get(accented[0], accented[0])
-    keys = NameKeys(" ".join(folded), " ".join(accented), plain, middle, variant, dropped)
+        every[0] = folded[0]
+    loose = folded
+    if not dropped and len(folded) >= 3:
+        for i in range(1, len(folded) - 1):
+            near = _NEAR.get(folded[i])
+            if near is None:
+                near = _NEAR[folded[i]] = _near_middle(folded[i])
+            if near:
+                loose = folded[:i] + folded[i + 1:]
+                break
+    keys = NameKeys(" ".join(folded), " ".join(accented), plain, middle, variant, dropped, " ".join(every),
+                    " ".join(loose))
     if len(_CACHE) < 1 << 20:
         _CACHE[name] = keys
     return keys
 
 
 _CACHE: dict[str, NameKeys | None] = {}
+_FOLDED: dict[str, str] = {}  # accented word key → folded word
+_NEAR: dict[str, bool] = {}
+
+
+def _fold_word(word: str) -> str:
+    folded = strip_diacritics(word.rstrip("0123456789")) or word
+    if len(_FOLDED) < 1 << 16:  # names share a few thousand syllables
+        _FOLDED[word] = folded
+    return folded
+
+
+def _near_middle(word: str) -> bool:
+    """A word one typing slip from "thi" or "van" (``ti``, ``thj``, ``tih``, ``vn``, ``vam``):
+    an optimal-string-alignment distance of one, by hand (these words are 1–4 letters)."""
+    for target in ("thi", "van"):
+        if abs(len(word) - len(target)) > 1 or word == target:
+            continue
+        if len(word) == len(target):
+            diff = [i for i in range(len(word)) if word[i] != target[i]]
+            if len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]]):
+                return True
+        else:
+            short, long_ = (word, target) if len(word) < len(target) else (target, word)
+            if any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))):
+                return True
+    return False
 
 
 def hash_key(name: str, year: int) -> str | None:
