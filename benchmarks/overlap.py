@@ -218,9 +218,13 @@ def evaluate(sides: data.Sides, found: Found, keys: tuple[Keys, Keys] | None = N
     m = metrics(found.a, found.b, found.level, sides.true_a, sides.true_b, ia, ib, len(sides.other))
     n = len(sides.other)
     # the true pairs: found at which level, by noise
-    level_of = dict(zip(codes_of(found.a, found.b, n).tolist(), found.level.tolist()))
-    got = np.array([level_of.get(c, 2) for c in codes_of(sides.true_a, sides.true_b, n).tolist()])
-    got = np.minimum(got, 2)
+    code = codes_of(found.a, found.b, n)
+    order = np.lexsort((found.level, code))  # a pair found twice: its stronger level first
+    code, level = code[order], found.level[order]
+    wanted = codes_of(sides.true_a, sides.true_b, n)
+    at = np.minimum(np.searchsorted(code, wanted), max(len(code) - 1, 0))
+    hit = code[at] == wanted if len(code) else np.zeros(len(wanted), bool)
+    got = np.where(hit, np.minimum(level[at] if len(code) else 0, POSSIBLE), 2)  # 2: missed
     by_noise: dict[str, dict[str, int]] = {}
     for bit, label in [(0, "no noise"), *data.NOISE.items()]:
         sel = sides.noise == 0 if bit == 0 else (sides.noise & bit) != 0
@@ -362,9 +366,9 @@ def print_quality(q: dict[str, Any]) -> None:
     for label, r in q["by_noise"].items():
         print(f"  {label:<28} {r['pairs']:>7,} {r['match']:>7,} {r['possible']:>9,} {r['missed']:>7,} "
               f"{1 - r['missed'] / r['pairs']:>7.3f}")
-    print("  by kinds of noise (not counting upper case, thôn spelling, CCCD as number, gender): "
-          + "; ".join(f"{k}: {r['pairs']:,} pairs, {r['match']:,} at match, {r['missed']:,} missed"
-                      for k, r in q["by_noise_count"].items()))
+    print("  kinds of noise at once (upper case, thôn spelling, CCCD as a number, gender not counted):")
+    for k, r in q["by_noise_count"].items():
+        print(f"    {k:<3} {r['pairs']:>7,} pairs {r['match']:>7,} at match {r['missed']:>6,} missed")
     if q["missed_noise"]:
         print("  missed true pairs, most common noise:")
         for combo, n in q["missed_noise"].items():
