@@ -361,7 +361,7 @@ def test_every_help_text_has_its_english() -> None:
         (["valdate", "a.xlsx"],
          "Tham số không hợp lệ: không có lệnh “valdate” (có phải validate?). Xem hướng dẫn: xl-nhandao --help"),
         (["--lang", "en", "report", "a.xlsx"],
-         "Invalid arguments: no command “report”; commands: new-workbook, validate, consolidate, demo. "
+         "Invalid arguments: no command “report”; commands: new-workbook, validate, consolidate, overlap, hash-list, demo. "
          "See: xl-nhandao --help"),
         (["--lang", "fr", "validate", "a.xlsx"],
          "Tham số không hợp lệ: --lang fr (vi | en). Xem hướng dẫn: xl-nhandao --help"),

@@ -31,9 +31,12 @@ from typing import TYPE_CHECKING
 from .errors import InputError, OutputError, RunError, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .consolidate import Consolidation
     from .demo.run import DemoResult
     from .i18n import Lang
+    from .overlap.run import Against, OverlapResult
     from .validate import Report
     from .workbook.blank import NewWorkbook
 
@@ -48,8 +51,10 @@ __all__ = [
     "annotate",
     "consolidate",
     "demo",
+    "hash_list",
     "indicator_label",
     "new_workbook",
+    "overlap",
     "validate",
 ]
 
@@ -100,11 +105,14 @@ def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = Non
                 unit: str | None = None, output: StrPath | None = None, force: bool = False,
                 today: date | None = None, quarter_days: int | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
-                preparer: str | None = None) -> Consolidation:
+                preparer: str | None = None, decisions: StrPath | None = None) -> Consolidation:
     """Merge unit submissions (files and folders) into the parent's totals (SPEC §5.3).
     With ``output``, the output file is checked before anything is read and written at
     the end (the same as ``res.save(output)``). ``preparer`` is who prepared it (the
-    output's ThongTin "Người lập"; default: the tool's name)."""
+    output's ThongTin "Người lập"; default: the tool's name). ``decisions``: a reviewed
+    overlap workbook (``overlap -o``): addresses decided ``Trùng`` count once and the
+    support events it lists as counted twice leave the figures unless decided
+    ``Không trùng`` (each is listed in ``LoaiTru``)."""
     from pathlib import Path
 
     from .consolidate import consolidate as run
@@ -116,13 +124,112 @@ def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = Non
     out = Path(output) if output is not None else None
     if out is not None:
         check_output(out, [p for p in paths if p.is_file()], force=force, command=COMMAND)
+    decided = None
+    if decisions is not None:
+        from .overlap.decisions import decided_for_consolidation
+
+        decided = decided_for_consolidation(Path(decisions))
     result = run(paths, period, expect, unit, today=today,
                  quarter_days=QUARTER_DEADLINE_DAYS if quarter_days is None else quarter_days,
-                 exclude=[out] if out is not None else (), progress=progress,
-                 preparer=(" ".join(preparer.split()) or None) if preparer else None)
+                 exclude=([out] if out is not None else []) + ([Path(decisions)] if decisions else []),
+                 progress=progress, preparer=(" ".join(preparer.split()) or None) if preparer else None,
+                 decided=decided)
     if out is not None:
         result.save(out, force=True)  # already checked, before the run
     return result
+
+
+def overlap(campaign: StrPath | Iterable[StrPath], against: Iterable[StrPath | tuple[StrPath, str] | tuple[StrPath, str, str | None]] = (),
+            *, output: StrPath | None = None, decisions: StrPath | None = None, mask: bool = False,
+            salt_file: StrPath | None = None,
+            mapping: str | dict[str, str] | list[str | dict[str, str] | None] | None = None, period: str | None = None, force: bool = False, lang: Lang = "vi", today: date | None = None,
+            progress: Callable[[int, int, str], None] | None = None) -> OverlapResult:
+    """Find campaign addresses that are also in other programmes' lists, people
+    registered by two units, and support counted twice (SPEC §5.4).
+
+    ``campaign``: unit workbooks, folders or consolidations. ``against``: each list as a
+    path (``"ds.xlsx"`` or ``"ds.xlsx:Sheet"``; the programme is then the file's name), a
+    ``(path, programme)`` or a ``(path, programme, sheet)``. ``mapping``: columns named
+    explicitly (``"ho_ten=Tên chủ hộ,cccd=Số ĐDCN"``), for every list (or a list of
+    them, one per list). ``decisions``: an
+    earlier review with the coordinator's decisions. ``salt_file``: the shared secret
+    for hashed lists. With ``output``, the review workbook is written there (checked
+    before anything is read)."""
+    from pathlib import Path
+
+    from .overlap.run import overlap as run
+    from .workbook.output import check_output
+
+    paths = [Path(campaign)] if isinstance(campaign, (str, PathLike)) else [Path(p) for p in campaign]
+    lists = [_against(a) for a in against]
+    maps = mapping if isinstance(mapping, list) else [mapping] * len(lists)
+    for a, m in zip(lists, maps):
+        if isinstance(m, str):
+            from .overlap.lists import parse_mapping
+
+            m = parse_mapping(m)
+        a.mapping = m or None
+    dec = Path(decisions) if decisions is not None else None
+    out = Path(output) if output is not None else None
+    if out is not None:
+        from .overlap.review import COMMAND
+
+        given = [p for p in paths if p.is_file()] + [a.path for a in lists] + ([dec] if dec else [])
+        check_output(out, given, force=force, command=COMMAND)
+    secret = None
+    if salt_file is not None:
+        from .overlap.hashing import read_secret
+
+        secret = read_secret(Path(salt_file))
+    result = run(paths, lists, period=period, decisions=dec, secret=secret, today=today, progress=progress,
+                 exclude=[p for p in (out, dec) if p is not None])
+    if out is not None:
+        result.save(out, mask=mask, lang=lang, force=True)
+    return result
+
+
+def _against(item: object) -> Against:
+    from .overlap.run import Against
+
+    if isinstance(item, (str, PathLike)):
+        path, sheet = _path_sheet(str(item))
+        return Against(path, path.stem, sheet)
+    if isinstance(item, tuple) and len(item) in (2, 3):
+        path, sheet = _path_sheet(str(item[0]))
+        return Against(path, str(item[1]), item[2] if len(item) == 3 and item[2] else sheet)
+    raise TypeError("against: a path, (path, programme) or (path, programme, sheet)")
+
+
+def _path_sheet(text: str) -> tuple[Path, str | None]:
+    """``ds.xlsx:DanhSach`` → the file and the sheet; a path that exists as written (a
+    Windows drive ``C:``) keeps its colon."""
+    from pathlib import Path
+
+    p = Path(text)
+    if p.exists() or ":" not in p.name:
+        return p, None
+    head, sheet = text.rsplit(":", 1)
+    return Path(head), sheet or None
+
+
+def hash_list(path: StrPath, *, salt_file: StrPath, output: StrPath, sheet: str | None = None,
+              keep: Iterable[str] = (), mapping: str | dict[str, str] | None = None,
+              force: bool = False) -> dict[str, object]:
+    """Write a copy of a list with the CCCD and a name key (folded name + birth year)
+    replaced by keyed hashes (HMAC-SHA256 with the secret in ``salt_file``) and every
+    other personal column dropped unless ``keep`` names it (SPEC §5.4, privacy)."""
+    from pathlib import Path
+
+    from .overlap.hashing import hash_list as run
+    from .overlap.hashing import read_secret
+
+    src, sheet_ = _path_sheet(str(path))
+    if isinstance(mapping, str):
+        from .overlap.lists import parse_mapping
+
+        mapping = parse_mapping(mapping)
+    return run(src, sheet=sheet or sheet_, mapping=mapping, secret=read_secret(Path(salt_file)),
+               output=Path(output), keep=list(keep), force=force)
 
 
 def new_workbook(output: StrPath, unit: str | None = None, *, scheme: str = "2025", period: str | None = None,
@@ -174,5 +281,6 @@ class _Package(types.ModuleType):
         super().__setattr__(name, value)
 
 
-_FUNCTIONS = frozenset(("validate", "consolidate", "demo", "annotate", "new_workbook", "indicator_label"))
+_FUNCTIONS = frozenset(("validate", "consolidate", "demo", "annotate", "new_workbook", "indicator_label", "overlap",
+                        "hash_list"))
 sys.modules[__name__].__class__ = _Package

@@ -353,6 +353,11 @@ def consolidate_cmd(
     preparer: Annotated[Optional[str], typer.Option("--nguoi-lap", metavar=_t("HỌ_TÊN", "NAME"), help=_t(
         "Người lập tổng hợp, ghi vào trang ThongTin (mặc định: xl-nhandao).",
         "Who prepared the consolidation, written on sheet ThongTin as “Người lập” (default: xl-nhandao)."))] = None,
+    decisions: Annotated[Optional[Path], typer.Option("--decisions", metavar=_FILE, help=_t(
+        "Sổ rà soát trùng lặp đã ghi quyết định: người được quyết định Trùng tính một lần, trợ giúp bị tính "
+        "hai lần được loại ra (trừ khi quyết định Không trùng).",
+        "A reviewed overlap workbook: people decided Trùng count once, support counted twice is left out "
+        "(unless decided Không trùng)."))] = None,
     quarter_days: Annotated[
         int, typer.Option("--quarter-deadline-days", metavar=_t("SỐ_NGÀY", "DAYS"), help=_t(
             "Hạn nộp báo cáo quý: số ngày sau khi hết quý.", "Quarterly report deadline: days after the quarter."))
@@ -364,7 +369,8 @@ def consolidate_cmd(
     lg = _lang(ctx, lang)
     with _Progress(quiet=json_out, lang=lg) as progress:
         result = nd.consolidate(inputs, period=period, expect=expect, unit=unit, output=out, force=force,
-                                quarter_days=quarter_days, progress=progress, preparer=preparer)
+                                quarter_days=quarter_days, progress=progress, preparer=preparer,
+                                decisions=decisions)
     if json_out:
         _print_json(result.as_json(str(out), lg))
     else:
@@ -373,6 +379,107 @@ def consolidate_cmd(
         print_consolidation(result, out, lg)
     bad = any(s.status == "rejected" or s.errors for s in result.submissions)
     raise typer.Exit(1 if bad else 0)
+
+
+@app.command("overlap", cls=_Command, help=_t(
+    "Tìm địa chỉ nhân đạo trùng với danh sách của chương trình khác (hộ nghèo, Tết Nhân ái…), người được "
+    "hai đơn vị cùng đăng ký, và trợ giúp bị tính hai lần; ghi sổ rà soát có cột Quyết định. Mã thoát 0 = "
+    "không có cặp nào chưa quyết định, 1 = còn cặp cần xem, 2 = không chạy được.",
+    "Find humanitarian addresses also in other programmes' lists (poverty, Tết Nhân ái…), people "
+    "registered by two units, and support counted twice; write a review workbook with a Quyết định column. "
+    "Exit code 0 = no pair left undecided, 1 = pairs to review, 2 = could not run."))
+def overlap_cmd(
+    ctx: typer.Context,
+    inputs: Annotated[list[Path], typer.Argument(
+        metavar=_t("SỔ_HOẶC_THƯ_MỤC", "BOOK_OR_FOLDER"), show_default=False,
+        help=_t("Sổ của các đơn vị, thư mục, hoặc tệp tổng hợp.", "Unit workbooks, folders, or consolidations."))],
+    against: Annotated[list[str], typer.Option("--against", metavar=_t("DANH_SÁCH[:TRANG]", "LIST[:SHEET]"),
+                                               help=_t(
+        "Danh sách của chương trình khác (.xlsx, .xls, .csv, hoặc danh sách đã băm); lặp lại cho nhiều danh sách.",
+        "Another programme's list (.xlsx, .xls, .csv, or a hashed list); repeat for several lists."))] = [],  # noqa: B006
+    programme: Annotated[list[str], typer.Option("--programme", metavar=_t("TÊN", "NAME"), help=_t(
+        "Tên chương trình của từng --against, theo cùng thứ tự (mặc định: tên tệp).",
+        "The programme of each --against, in the same order (default: the file's name)."))] = [],  # noqa: B006
+    mapping: Annotated[list[str], typer.Option("--map", metavar=_t("CỘT=TIÊU_ĐỀ,...", "FIELD=HEADER,..."), help=_t(
+        "Chỉ rõ cột, ví dụ ho_ten=Tên chủ hộ,cccd=Số ĐDCN; một --map cho mọi danh sách, hoặc mỗi danh sách một.",
+        "Name the columns, e.g. ho_ten=Tên chủ hộ,cccd=Số ĐDCN; one --map for every list, or one per list."))
+    ] = [],  # noqa: B006
+    out: Annotated[Optional[Path], typer.Option("-o", "--output", metavar=_FILE, help=_t(
+        "Sổ rà soát .xlsx sẽ tạo.", "The review .xlsx to write."))] = None,
+    decisions: Annotated[Optional[Path], typer.Option("--decisions", metavar=_FILE, help=_t(
+        "Sổ rà soát đã ghi quyết định (lần trước): giữ nguyên các quyết định.",
+        "A reviewed workbook (an earlier run): its decisions are kept."))] = None,
+    mask: Annotated[bool, typer.Option("--mask", help=_t(
+        "Che số CCCD và số định danh trong sổ rà soát (0790******45).",
+        "Mask CCCD and other ID numbers in the review (0790******45)."))] = False,
+    salt_file: Annotated[Optional[Path], typer.Option("--salt-file", metavar=_FILE, help=_t(
+        "Tệp khóa bí mật dùng chung để so với danh sách đã băm.",
+        "The shared secret file, to compare with hashed lists."))] = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar=_t("KỲ", "PERIOD"), help=_t(
+        "Kỳ của các sổ (mặc định: kỳ mà nhiều sổ ghi nhất).",
+        "Period of the workbooks (default: the one most of them report)."))] = None,
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    if len(programme) > len(against):
+        raise RunError("bad-argument", detail="--programme nhiều hơn --against",
+                       detail_en="more --programme than --against", command="overlap")
+    if len(mapping) > 1 and len(mapping) != len(against):
+        raise RunError("bad-argument", detail="số --map phải là 1 hoặc bằng số --against",
+                       detail_en="give one --map, or one per --against", command="overlap")
+    lists: list[Any] = []
+    for i, item in enumerate(against):
+        lists.append((item, programme[i] if i < len(programme) else None))
+    with _Progress(quiet=json_out, lang=lg) as progress:
+        result = nd.overlap(inputs, [(p, name) if name else p for p, name in lists], output=out,
+                            decisions=decisions, mask=mask, salt_file=salt_file,
+                            mapping=mapping[0] if len(mapping) == 1 else (mapping or None), period=period,
+                            force=force, lang=lg,
+                            progress=progress)
+    if json_out:
+        _print_json(result.as_json(lg, str(out) if out else None))
+    else:
+        from .render import print_overlap
+
+        print_overlap(result, out, lg)
+    raise typer.Exit(1 if any(p.decision is None for p in result.pairs)
+                     or any(e.decision is None for e in result.twice) else 0)
+
+
+@app.command("hash-list", cls=_Command, help=_t(
+    "Ghi bản sao của một danh sách trong đó số CCCD và họ tên + năm sinh được thay bằng mã băm có khóa "
+    "(HMAC-SHA256), bỏ các cột cá nhân khác, để hai chương trình so danh sách mà không trao đổi dữ liệu rõ.",
+    "Write a copy of a list with the CCCD and name + birth year replaced by keyed hashes (HMAC-SHA256) and "
+    "other personal columns dropped, so two programmes can compare lists without exchanging them in clear."))
+def hash_list_cmd(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar=_t("DANH_SÁCH[:TRANG]", "LIST[:SHEET]"), show_default=False,
+                                          help=_t("Danh sách cần băm.", "The list to hash."))],
+    salt_file: Annotated[Path, typer.Option("--salt-file", metavar=_FILE, help=_t(
+        "Tệp khóa bí mật dùng chung (ít nhất 16 ký tự; không bao giờ được ghi ra).",
+        "The shared secret file (at least 16 characters; never written out)."))],
+    out: Annotated[Path, typer.Option("-o", "--output", metavar=_FILE, help=_t(
+        "Danh sách đã băm .xlsx sẽ tạo.", "The hashed .xlsx list to write."))],
+    keep: Annotated[list[str], typer.Option("--keep", metavar=_t("CỘT", "COLUMN"), help=_t(
+        "Giữ thêm một cột (tiêu đề hoặc tên trường); lặp lại cho nhiều cột.",
+        "Keep one more column (header or field name); repeat for several."))] = [],  # noqa: B006
+    mapping: Annotated[Optional[str], typer.Option("--map", metavar=_t("CỘT=TIÊU_ĐỀ,...", "FIELD=HEADER,..."),
+                                                   help=_t("Chỉ rõ cột như ở lệnh overlap.",
+                                                           "Name the columns as for overlap."))] = None,
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    summary = nd.hash_list(source, salt_file=salt_file, output=out, keep=keep, mapping=mapping, force=force)
+    if json_out:
+        _print_json(summary)
+    else:
+        from .render import print_hash_list
+
+        print_hash_list(summary, lg)
 
 
 @app.command("demo", cls=_Command, help=_t(

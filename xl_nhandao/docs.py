@@ -142,4 +142,6 @@ PAGES = {
     "docs/schema/consolidate.json": _schema("consolidate"),
     "docs/schema/new-workbook.json": _schema("new-workbook"),
     "docs/schema/demo.json": _schema("demo"),
+    "docs/schema/overlap.json": _schema("overlap"),
+    "docs/schema/hash-list.json": _schema("hash-list"),
 }

@@ -181,3 +181,61 @@ def print_demo(demo, lang: Lang) -> None:
     cmd = (f"xl-nhandao consolidate {demo.submissions} --expect {demo.expect_file} --period 2025 "
            f"-o {demo.output}")
     console.print(("Lệnh tương đương: " if vi else "Same by hand: ") + escape(cmd))
+
+
+def print_overlap(result, out, lang: Lang) -> None:
+    """What the overlap search found: per programme, pairs by level and events counted
+    twice; the notices; where the review is. Personal data is never printed."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    table = Table(show_header=True, header_style="bold", title_justify="left",
+                  title="Trùng lặp theo chương trình" if vi else "Overlap by programme")
+    for col, justify in (("Chương trình" if vi else "Programme", "left"), ("Tệp" if vi else "File", "left"),
+                         ("Dòng so" if vi else "Rows compared", "right"),
+                         ("Trùng chắc chắn" if vi else "Match", "right"),
+                         ("Có thể trùng" if vi else "Possible", "right"),
+                         ("Trợ giúp tính hai lần" if vi else "Support counted twice", "right")):
+        table.add_column(col, justify=justify)
+    for p in result.programmes():
+        table.add_row(escape(str(p["programme"])), escape(str(p["file"])), fmt_int(p["compared"], lang),
+                      fmt_int(p["match"], lang), fmt_int(p["possible"], lang), fmt_int(p["events_counted_twice"], lang))
+    console.print(table)
+    for n in result.notices:
+        console.print("[yellow]" + ("Lưu ý: " if vi else "Note: ") + "[/]" + escape(n.text(lang)))
+    pairs = result.pairs
+    open_pairs = sum(1 for p in pairs if p.decision is None)
+    open_events = sum(1 for e in result.twice if e.decision is None)
+    if vi:
+        console.print(f"Cần xem: {fmt_int(open_pairs, lang)} cặp và {fmt_int(open_events, lang)} lượt trợ giúp chưa "
+                      "có quyết định.")
+    else:
+        console.print(f"To review: {fmt_int(open_pairs, lang)} {plural(open_pairs, 'pair', 'pairs')} and "
+                      f"{fmt_int(open_events, lang)} support {plural(open_events, 'event', 'events')} without a "
+                      "decision.")
+    if out is not None:
+        console.print(("Đã ghi sổ rà soát: " if vi else "Review written: ") + escape(str(out)))
+        console.print(("Ghi Trùng/Không trùng ở cột Quyết định, rồi: xl-nhandao consolidate … --decisions "
+                       if vi else "Fill in Trùng/Không trùng in the Quyết định column, then: xl-nhandao "
+                       "consolidate … --decisions ") + escape(str(out)))
+
+
+def print_hash_list(summary: dict, lang: Lang) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    rows, excluded = int(summary.get("rows", 0)), int(summary.get("excluded", 0))
+    cols = ", ".join(str(c) for c in summary.get("columns", []))
+    if vi:
+        console.print(f"Đã băm {fmt_int(rows, lang)} dòng ({fmt_int(excluded, lang)} dòng không có họ tên và số "
+                      f"định danh bị bỏ qua). Các cột: {escape(cols)}")
+        console.print("Đã ghi: " + escape(str(summary.get("output"))) + " — gửi tệp này, không gửi tệp khóa.")
+    else:
+        console.print(f"Hashed {fmt_int(rows, lang)} {plural(rows, 'row', 'rows')} ({fmt_int(excluded, lang)} "
+                      f"without a name or an ID skipped). Columns: {escape(cols)}")
+        console.print("Written: " + escape(str(summary.get("output"))) + " — send this file, never the secret.")

@@ -135,5 +135,92 @@ class DemoDocument(_Strict):
     consolidation: ConsolidateDocument
 
 
+class CampaignRefDoc(_Strict):
+    """A campaign row: its file, sheet, row as Excel shows it, unit and Mã địa chỉ."""
+
+    file: str
+    sheet: str
+    row: int
+    unit: Optional[str]
+    ma_dia_chi: Optional[str]
+
+
+class OtherRefDoc(_Strict):
+    """A row of another programme's list (or of the campaign, for pairs inside it)."""
+
+    programme: str
+    file: str
+    sheet: str
+    row: int
+    unit: Optional[str] = None
+    ma_dia_chi: Optional[str] = None
+
+
+Decision = Optional[Literal["Trùng", "Không trùng"]]
+
+
+class PairDoc(_Strict):
+    level: Literal["match", "possible"]
+    score: float
+    basis: Literal["cccd", "fuzzy", "hash"]
+    reasons: list[str]
+    campaign: CampaignRefDoc
+    other: OtherRefDoc
+    decision: Decision
+
+
+class EventRefDoc(_Strict):
+    file: str
+    sheet: str
+    row: int
+
+
+class EventTwiceDoc(_Strict):
+    campaign: EventRefDoc
+    other: OtherRefDoc
+    reason: str
+    decision: Decision
+
+
+class OverlapCountsDoc(_Strict):
+    match: int
+    possible: int
+    events_counted_twice: int
+
+
+class ProgrammeDoc(_Strict):
+    """One list compared (and the campaign itself, programme "Cuộc vận động")."""
+
+    programme: str
+    file: str
+    rows: int
+    compared: int
+    excluded: int
+    match: int
+    possible: int
+    events_counted_twice: int
+
+
+class OverlapDocument(_Strict):
+    """``xl-nhandao overlap --json`` (SPEC §5.4)."""
+
+    output: Optional[str]
+    pairs: list[PairDoc]
+    events_counted_twice: list[EventTwiceDoc]
+    counts: OverlapCountsDoc
+    programmes: list[ProgrammeDoc]
+    notices: list[str]
+
+
+class HashListDocument(_Strict):
+    """``xl-nhandao hash-list --json``: what was written; never the secret."""
+
+    output: str
+    source: str
+    rows: int
+    excluded: int
+    columns: list[str]
+
+
 SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,
-           "demo": DemoDocument}
+           "demo": DemoDocument, "overlap": OverlapDocument, "hash-list": HashListDocument}

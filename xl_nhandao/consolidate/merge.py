@@ -29,6 +29,7 @@ from .messages import Messages
 from .model import (
     ADDITIVE,
     REGISTER_SHEETS,
+    Decided,
     DuplicatePair,
     Exclusion,
     MergedRow,
@@ -62,9 +63,11 @@ def consolidate(
     exclude: Iterable[Path] = (),
     progress: Callable[[int, int, str], None] | None = None,
     preparer: str | None = None,
+    decided: Decided | None = None,
 ) -> Consolidation:
     """Read every input and merge it; ``progress(done, total, name)`` is called after
-    each file. ``preparer``: who prepared the consolidation (ThongTin's "Người lập")."""
+    each file. ``preparer``: who prepared the consolidation (ThongTin's "Người lập");
+    ``decided``: the coordinator's overlap decisions to apply."""
     today = today or date.today()
     inputs = list(inputs)
     for p in inputs:
@@ -79,12 +82,14 @@ def consolidate(
             subs.extend(read_submissions(path, name, today))
             if progress:
                 progress(done, len(files), name)
-        return merge(subs, period_label, expect, parent_code, today, quarter_days, preparer=preparer)
+        return merge(subs, period_label, expect, parent_code, today, quarter_days, preparer=preparer,
+                     decided=decided)
 
 
 def merge(subs: list[Submission], period_label: str | None = None, expect: str | None = None,
           parent_code: str | None = None, today: date | None = None,
-          quarter_days: int = QUARTER_DEADLINE_DAYS, preparer: str | None = None) -> Consolidation:
+          quarter_days: int = QUARTER_DEADLINE_DAYS, preparer: str | None = None,
+          decided: Decided | None = None) -> Consolidation:
     today = today or date.today()
     # The period: as asked, else the one most submissions report.
     if period_label:
@@ -200,11 +205,15 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                     # count distinct addresses by it); set once, not copied per figure
                     rec.values["_addr"] = key
                 merged[t].append(MergedRow(t, unit, rec.values, s.file, sheet, rec.row, key))
+    if decided is not None and decided.twice and decided.event_key is not None:
+        _leave_out_counted_twice(merged, excluded, decided)
     counted = {t: len(merged[t]) for t in REGISTER_SHEETS}
+    same_decided = decided.same if decided is not None else []
 
-    # People registered by two units: same valid CCCD → one person (counted once).
-    canonical, same = _same_person(merged["DiaChi"])
-    duplicates = [DuplicatePair("match", a, b, "cccd") for a, b in same if a.unit != b.unit]
+    # People registered by two units: same valid CCCD, or decided the same person by the
+    # coordinator → one person (counted once).
+    canonical, same = _same_person(merged["DiaChi"], same_decided)
+    duplicates = [DuplicatePair("match", a, b, basis) for a, b, basis in same if a.unit != b.unit]
     by_person: dict[tuple[object, object, object], MergedRow] = {}
     for row in merged["DiaChi"]:
         v = row.values
@@ -243,7 +252,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
     # The parent, from the merged rows (a person counted once), plus what aggregate-only
     # units sent as given; in the 2004 scheme, each district the same way.
     targets = _sum_targets(u.targets for u in units.values())
-    totals = _figures_from(merged, set(units), units, period, targets)
+    totals = _figures_from(merged, set(units), units, period, targets, same_decided)
     districts: dict[str, UnitFigures] = {}
     if scheme == "2004" and parent is not None and parent.level == "Tỉnh":
         by_district: dict[str, set[str]] = defaultdict(set)
@@ -254,7 +263,8 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
             du = adminunits.lookup(d, scheme, "Huyện")
             d_targets = _sum_targets(units[c].targets for c in members)
             districts[d] = UnitFigures(d, du.name if du else None, "Huyện", "register",
-                                       _figures_from(merged, members, units, period, d_targets), d_targets)
+                                       _figures_from(merged, members, units, period, d_targets, same_decided),
+                                       d_targets)
     overlap = {}
     for k in ADDITIVE:
         s_units = sum(u.figures.get(k) or 0 for u in units.values())  # type: ignore[misc]  # None: not sent
@@ -290,28 +300,70 @@ def _no_period(subs: list[Submission]) -> None:
     raise RunError("no-submissions", count=len(subs), example=example("vi"), example_en=example("en"))
 
 
-def _same_person(rows: list[MergedRow]) -> tuple[dict[str, str], list[tuple[MergedRow, MergedRow]]]:
-    """Rows of one person (same valid CCCD): each later row's address key → the key of
-    the row with the earliest dossier (the one counted), and the pairs found."""
+def _same_person(rows: list[MergedRow], decided: Iterable[tuple[str, str]] = ()
+                 ) -> tuple[dict[str, str], list[tuple[MergedRow, MergedRow, str]]]:
+    """Rows of one person (same valid CCCD, or two addresses the coordinator decided are
+    one person): each later row's address key → the key of the row with the earliest
+    dossier (the one counted), and the pairs found with their basis."""
+    ordered = sorted(rows, key=lambda r: (r.values.get("ngay_lap_ho_so") or date.max, r.unit, r.file, r.row))
+    rank = {r.key: i for i, r in enumerate(ordered) if r.key is not None}
+    by_key = {r.key: r for r in ordered if r.key is not None}
+    parent: dict[str, str] = {}
+
+    def root(k: str) -> str:
+        while parent.get(k, k) != k:
+            parent[k] = parent.get(parent[k], parent[k])
+            k = parent[k]
+        return k
+
+    def join(a: str, b: str) -> bool:
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            return False
+        first, later = (ra, rb) if rank[ra] <= rank[rb] else (rb, ra)
+        parent[later] = first
+        return True
+
+    pairs: list[tuple[MergedRow, MergedRow, str]] = []
     first_of: dict[str, MergedRow] = {}
-    canonical: dict[str, str] = {}
-    pairs: list[tuple[MergedRow, MergedRow]] = []
-    for row in sorted(rows, key=lambda r: (r.values.get("ngay_lap_ho_so") or date.max, r.unit, r.file, r.row)):
+    for row in ordered:
         cccd = row.values.get("cccd")
-        if isinstance(cccd, str) and len(cccd) == 12:
+        if isinstance(cccd, str) and len(cccd) == 12 and row.key is not None:
             first = first_of.setdefault(cccd, row)
-            if first is not row:
-                canonical[row.key] = first.key  # type: ignore[index,assignment]
-                pairs.append((first, row))
+            if first is not row and join(first.key, row.key):  # type: ignore[arg-type]
+                pairs.append((first, row, "cccd"))
+    for a, b in decided:
+        if a in by_key and b in by_key and join(a, b):
+            x, y = sorted((by_key[a], by_key[b]), key=lambda r: rank[r.key])  # type: ignore[index]
+            pairs.append((x, y, "decision"))
+    canonical = {k: root(k) for k in by_key if root(k) != k}
     return canonical, pairs
 
 
+def _leave_out_counted_twice(merged: dict[str, list[MergedRow]], excluded: list[Exclusion], decided: Decided) -> None:
+    """Support events the review lists as counted in another programme (and not decided
+    ``Không trùng``) are not counted: each moves to the excluded rows with its reason."""
+    key = decided.event_key
+    assert key is not None
+    kept: list[MergedRow] = []
+    for row in merged["TroGiup"]:
+        v = row.values
+        hit = decided.twice.get(key(row.key or "", v.get("ngay"), v.get("gia_tri"), v.get("so_chung_tu")))
+        if hit is None:
+            kept.append(row)
+            continue
+        programme, where = hit
+        excluded.append(Exclusion("TroGiup", row.unit, row.file, row.source_sheet, row.row, Reason(
+            "counted-twice", {"programme": programme, "where": where, "file": decided.file})))
+    merged["TroGiup"] = kept
+
+
 def _figures_from(merged: dict[str, list[MergedRow]], members: set[str], units: dict[str, UnitFigures],
-                  period: Period, targets: Targets) -> dict[str, object]:
+                  period: Period, targets: Targets, decided: Iterable[tuple[str, str]] = ()) -> dict[str, object]:
     """Indicators of a group of units from their merged rows: a person registered by
     two of them (same valid CCCD) counts once; events and values add up; units that
     sent only figures add them as given."""
-    canonical, _ = _same_person([r for r in merged["DiaChi"] if r.unit in members])
+    canonical, _ = _same_person([r for r in merged["DiaChi"] if r.unit in members], decided)
     addresses = [r.values for r in merged["DiaChi"] if r.unit in members and r.key not in canonical]
     # an event of a person registered twice counts for the address counted
     events = [r.values if r.key not in canonical else dict(r.values, _addr=canonical[r.key])  # type: ignore[index]

@@ -3,6 +3,7 @@ pairs of duplicates and each unit's figures (the result itself is :mod:`.result`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,9 @@ _REASONS: dict[str, tuple[str, str]] = {
     "file-rejected": ("Bản nộp bị từ chối: {reason}", "The submission was rejected: {reason}"),
     "unit-covered": ("Đơn vị đã có sổ riêng ({file}); các dòng của đơn vị trong tệp tổng hợp không tính lại.",
                      "The unit's own register ({file}) is used; its rows in the consolidation are not counted again."),
+    "counted-twice": ("Trợ giúp này đã được tính ở chương trình {programme} ({where}); loại theo sổ rà soát {file}.",
+                      "This support is already counted in programme {programme} ({where}); left out per the "
+                      "review {file}."),
     "also-in": ("Đơn vị này cũng có trong tệp tổng hợp {file}; dùng sổ riêng này.",
                 "This unit is also inside the consolidation {file}; this register of its own is used."),
 }
@@ -139,6 +143,20 @@ class DuplicatePair:
     a: MergedRow
     b: MergedRow
     basis: str
+
+
+@dataclass
+class Decided:
+    """A coordinator's overlap decisions as a consolidation applies them (SPEC §5.4):
+    addresses decided ``Trùng`` count once, and support events listed as counted twice
+    (not decided ``Không trùng``) leave the figures. ``event_key`` gives a support
+    event's identity from its address key, date, value and voucher number."""
+
+    file: str
+    same: list[tuple[str, str]] = field(default_factory=list)
+    #: event identity → (programme, where in the other list)
+    twice: dict[str, tuple[str, str]] = field(default_factory=dict)
+    event_key: Callable[[str, object, object, object], str] | None = None
 
 
 @dataclass
