@@ -252,7 +252,9 @@ def evaluate(sides: data.Sides, found: Found, keys: tuple[Keys, Keys] | None = N
     kind = np.where(sides.decoy[wb] == data.DECOY_OTHER_COMMUNE, "decoy: " + data.DECOYS[data.DECOY_OTHER_COMMUNE],
                     np.where(sides.decoy[wb] == data.DECOY_YEARS_APART, "decoy: " + data.DECOYS[data.DECOY_YEARS_APART],
                              np.where(partner[wb], "true partner of another address", "list's own people")))
-    told = [", ".join(f for f in FIELDS if diff[f][i]) or "inseparable" for i in range(len(wa))]
+    gap = np.abs(ka.year[wa] - kb.year[wb]).tolist()
+    told = [", ".join(("birth year ±1" if f == "birth year" and gap[i] == 1 else f) for f in FIELDS if diff[f][i])
+            or "inseparable" for i in range(len(wa))]
     false_matches: dict[str, dict[str, int]] = {}
     for k, t in zip(kind.tolist(), told):
         false_matches.setdefault(k, Counter())[t] += 1

@@ -205,6 +205,25 @@ def test_metrics_on_a_hand_made_example() -> None:
     assert (empty.precision_match, empty.recall, empty.real_errors) == (1.0, 0.0, 0)
 
 
+def test_evaluation_of_a_hand_made_example() -> None:
+    campaign, other, va, vb = hand_made()
+    decoy = np.zeros(len(other), np.int8)
+    decoy[7], decoy[8] = data.DECOY_OTHER_COMMUNE, data.DECOY_YEARS_APART
+    decoy_of = np.where(decoy > 0, 0, -1)
+    sides = data.Sides(campaign, other, np.array([0, 1]), np.array([0, 6]),
+                       np.array([data.PLAIN | data.DROP_MIDDLE, data.PLAIN | data.YEAR_OFF]), decoy, decoy_of,
+                       np.array(va), np.array(vb))
+    found = bench.Found(np.array([0, 0, 1, 0, 2, 0, 0]), np.array([0, 1, 2, 8, 4, 7, 6]),
+                        np.array([0, 0, 0, 0, 0, 1, 1]))
+    q = bench.evaluate(sides, found)
+    assert q["metrics"]["match"] == 5 and q["metrics"]["real_errors"] == 3 and q["metrics"]["recall"] == 0.5
+    assert q["false_matches"] == {"list's own people": {"inseparable": 1, "CCCD": 1, "thôn": 1},
+                                  "decoy: " + data.DECOYS[data.DECOY_YEARS_APART]: {"birth year ±1": 1}}
+    assert q["by_noise"]["no diacritics"] == {"pairs": 2, "match": 1, "possible": 0, "missed": 1}
+    assert q["by_noise"]["birth year ±1"]["missed"] == 1 and "no noise" not in q["by_noise"]
+    assert q["missed_noise"] == {"no diacritics + birth year ±1": 1}
+
+
 def test_an_oracle_reaches_the_ceiling(sides: data.Sides) -> None:
     """A matcher that finds every true pair, and the inseparable pairs (as any matcher
     must), at match: precision is exactly the ceiling, no real error, full recall."""
