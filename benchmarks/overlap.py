@@ -341,8 +341,7 @@ def scale(args: argparse.Namespace, find_pairs: Callable[[People, People], Any])
         "pairs": {lv: int((found.level == k).sum()) for k, lv in enumerate(LEVELS)}}
     if not args.no_scale_quality:
         t = time.perf_counter()
-        q = evaluate(sides, found)
-        out["metrics"] = q["metrics"]
+        out.update(evaluate(sides, found))
         out["evaluate_seconds"] = round(time.perf_counter() - t, 1)
     return out
 
@@ -371,6 +370,10 @@ def print_quality(q: dict[str, Any]) -> None:
     print("  kinds of noise at once (upper case, thôn spelling, CCCD as a number, gender not counted):")
     for k, r in q["by_noise_count"].items():
         print(f"    {k:<3} {r['pairs']:>7,} pairs {r['match']:>7,} at match {r['missed']:>6,} missed")
+    print_errors(q)
+
+
+def print_errors(q: dict[str, Any]) -> None:
     if q["missed_noise"]:
         print("  missed true pairs, most common noise:")
         for combo, n in q["missed_noise"].items():
@@ -398,6 +401,7 @@ def print_scale(s: dict[str, Any]) -> None:
     if "metrics" in s:
         print(f"  quality on this data (evaluated in {s['evaluate_seconds']:.0f} s):")
         print_metrics(s["metrics"])
+        print_errors(s)
 
 
 def make_parser() -> argparse.ArgumentParser:
