@@ -234,10 +234,6 @@ class Places:
     village_word: list[str]  # e.g. "Thôn", "Ấp", "Tổ dân phố"
     village_label: list[str]  # "1" … or a name
 
-    @property
-    def villages(self) -> int:
-        return len(self.village_word)
-
 
 def communes_of(provinces: list[str] | None) -> list[str]:
     """Commune codes (scheme 2025) of the given provinces, or of the whole country."""
