@@ -155,6 +155,18 @@ def print_demo(demo, lang: Lang) -> None:
     console.print("[bold]Bước 2 — tổng hợp (xl-nhandao consolidate)[/]" if vi
                   else "[bold]Step 2 — consolidate (xl-nhandao consolidate)[/]")
     print_consolidation(demo.result, demo.output, lang)
+    if demo.overlap is not None:
+        console.print("[bold]Bước 3 — trùng lặp với chương trình khác (xl-nhandao overlap)[/]" if vi
+                      else "[bold]Step 3 — overlap with other programmes (xl-nhandao overlap)[/]")
+        print_overlap(demo.overlap, demo.review, lang)
+    if demo.decided is not None:
+        console.print("[bold]Bước 4 — tổng hợp lại theo sổ rà soát (xl-nhandao consolidate --decisions)[/]" if vi
+                      else "[bold]Step 4 — consolidate again with the review (xl-nhandao consolidate --decisions)[/]")
+        before, after = demo.result.totals, demo.decided.totals
+        for code in ("luot_tro_giup", "gia_tri_tro_giup", "dia_chi_co_ho_so"):
+            b, a = before.get(code) or 0, after.get(code) or 0
+            change = "" if a == b else f" ({'−' if a < b else '+'}{fmt_int(abs(a - b), lang)})"
+            console.print(f"  {nd.indicator_label(code, lang)}: {fmt_int(b, lang)} → {fmt_int(a, lang)}{change}")
     # Paths inside the demo folder are short and never wrapped; the folder is printed
     # whole on its own line, so it can be copied.
     console.print(("Thư mục demo: " if vi else "Demo folder: ") + escape(str(demo.folder)))
@@ -174,6 +186,14 @@ def print_demo(demo, lang: Lang) -> None:
          "dùng cho --expect", "used by --expect"),
         ("Sổ tổng hợp của tỉnh", "Province consolidation", demo.output,
          "TongHop, ChiTieu, NopBaoCao, TrungLap, LoaiTru, BieuDo…", "TongHop, ChiTieu, NopBaoCao, TrungLap, LoaiTru, BieuDo…"),
+        *((("Danh sách chương trình khác", "Other programmes' lists", demo.lists[0].parent,
+            "hộ nghèo (phông .VnTime), Tết Nhân ái", "poverty list (.VnTime font), Tết Nhân ái"),) if demo.lists else ()),
+        *((("Sổ rà soát trùng lặp", "Overlap review", demo.review,
+            "cặp trùng, trợ giúp tính hai lần, cột Quyết định", "pairs, support counted twice, Quyết định column"),)
+          if demo.review else ()),
+        *((("Tổng hợp sau rà soát", "Consolidation after review", demo.decided_output,
+            "trợ giúp tính hai lần đã loại (LoaiTru)", "support counted twice left out (LoaiTru)"),)
+          if demo.decided_output else ()),
     ):
         inside = path.relative_to(demo.folder).as_posix() + ("/" if path.is_dir() else "")
         outputs.add_row(label_vi if vi else label_en, escape(inside), what_vi if vi else what_en)
@@ -181,6 +201,12 @@ def print_demo(demo, lang: Lang) -> None:
     cmd = (f"xl-nhandao consolidate {demo.submissions} --expect {demo.expect_file} --period 2025 "
            f"-o {demo.output}")
     console.print(("Lệnh tương đương: " if vi else "Same by hand: ") + escape(cmd))
+    if demo.review is not None and len(demo.lists) == 2:
+        console.print("  " + escape(f"xl-nhandao overlap {demo.output} --against {demo.lists[0]} --programme "
+                                    f"\"Giảm nghèo bền vững\" --against {demo.lists[1]} --programme \"Tết Nhân ái\" "
+                                    f"-o {demo.review}"))
+        console.print("  " + escape(f"{cmd.replace(str(demo.output), str(demo.decided_output))} "
+                                    f"--decisions {demo.review}"))
 
 
 def print_overlap(result, out, lang: Lang) -> None:

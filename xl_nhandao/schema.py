@@ -119,22 +119,6 @@ class BookDoc(_Strict):
     annotated: Optional[str]
 
 
-class DemoDocument(_Strict):
-    """``xl-nhandao demo --json`` (SPEC §5.6): where each output is, what the demo
-    province's story is, each book's validation, and the consolidation's document."""
-
-    folder: str
-    province: ProvinceDoc
-    period: PeriodDoc
-    story: list[str]
-    submissions_folder: str
-    annotated_folder: str
-    expect_file: str
-    output: str
-    books: list[BookDoc]
-    consolidation: ConsolidateDocument
-
-
 class CampaignRefDoc(_Strict):
     """A campaign row: its file, sheet, row as Excel shows it, unit and Mã địa chỉ."""
 
@@ -220,6 +204,27 @@ class HashListDocument(_Strict):
     rows: int
     excluded: int
     columns: list[str]
+
+
+class DemoDocument(_Strict):
+    """``xl-nhandao demo --json`` (SPEC §5.6): where each output is, what the demo
+    province's story is, each book's validation, the consolidation's document, the
+    overlap with other programmes' lists, and the consolidation with the review's
+    decisions applied."""
+
+    folder: str
+    province: ProvinceDoc
+    period: PeriodDoc
+    story: list[str]
+    submissions_folder: str
+    annotated_folder: str
+    expect_file: str
+    output: str
+    books: list[BookDoc]
+    consolidation: ConsolidateDocument
+    overlap: Optional[OverlapDocument]
+    lists: list[str]
+    after_decisions: Optional[ConsolidateDocument]
 
 
 SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..consolidate import Consolidation
 from ..errors import RunError
 from ..i18n import Lang, Phrase
+from ..overlap.run import OverlapResult
 from ..validate.rules import Report
 from ..vn import adminunits
 from ..workbook.source import file_sha256
@@ -55,6 +56,13 @@ class DemoResult:
     story: list[Phrase] = field(default_factory=list)
     #: The annotated copy of each book with errors, by the book's name.
     annotated_of: dict[str, Path] = field(default_factory=dict)
+    #: The overlap step: the other programmes' lists, the review, its result, and the
+    #: consolidation again with the review's decisions.
+    lists: list[Path] = field(default_factory=list)
+    review: Path | None = None
+    overlap: OverlapResult | None = None
+    decided_output: Path | None = None
+    decided: Consolidation | None = None
 
     def as_json(self, lang: Lang = "vi") -> dict[str, object]:
         """The ``demo --json`` document (``xl_nhandao.schema.DemoDocument``)."""
@@ -76,6 +84,10 @@ class DemoResult:
                 for name, report in self.reports
             ],
             "consolidation": self.result.as_json(str(self.output), lang),
+            "overlap": self.overlap.as_json(lang, str(self.review)) if self.overlap is not None else None,
+            "lists": [str(p) for p in self.lists],
+            "after_decisions": (self.decided.as_json(str(self.decided_output), lang)
+                                if self.decided is not None else None),
         }
 
 
@@ -181,9 +193,32 @@ def run_demo(folder: Path, today: date | None = None) -> DemoResult:
                 res.annotated_of[name] = out
         res.result = consolidate([subs_dir], PERIOD, str(res.expect_file), PROVINCE, today)
         write_consolidation(res.result, res.output)
+        _overlap_step(res, today)
     finally:
         _write_manifest(folder)  # everything in the folder now is the demo's own
     return res
+
+
+def _overlap_step(res: DemoResult, today: date) -> None:
+    """Other programmes' lists against the province's consolidation, the review, and the
+    consolidation again with the review's decisions (what a coordinator does next)."""
+    from ..consolidate.merge import consolidate
+    from ..consolidate.writer import write_consolidation
+    from ..overlap.decisions import decided_for_consolidation
+    from ..overlap.run import Against, overlap
+    from .lists import write_lists
+
+    assert res.result is not None
+    lists, story = write_lists(res.result, res.folder / "danh-sach-khac")
+    res.story.extend(story)
+    res.lists = [p for p, _ in lists]
+    res.review = res.folder / "ra-soat-trung-lap.xlsx"
+    res.overlap = overlap([res.output], [Against(p, name) for p, name in lists], today=today)
+    res.overlap.save(res.review)
+    res.decided_output = res.folder / f"tong-hop-{PROVINCE}-{PERIOD}-sau-ra-soat.xlsx"
+    res.decided = consolidate([res.submissions], PERIOD, str(res.expect_file), PROVINCE, today,
+                              decided=decided_for_consolidation(res.review))
+    write_consolidation(res.decided, res.decided_output)
 
 
 def _files(folder: Path):
