@@ -109,8 +109,8 @@ def _pair_columns(extra: bool) -> list[_Col]:
         _Col("level", "Mức độ", "Level", 8.5, "wrap", wrap=True),
         _Col("score", "Điểm", "Score", 5.5, "score", number=True),
         _Col("decision", *DECISION_HEADER, 11, "decision"),
-        _Col("basis", "Căn cứ", "Basis", 9, "wrap", wrap=True),
-        _Col("reasons", "Lý do", "Reasons", 24, "wrap", wrap=True),
+        _Col("basis", "Căn cứ", "Basis", 11, "wrap", wrap=True),
+        _Col("reasons", "Lý do", "Reasons", 23, "wrap", wrap=True),
         _Col("unit", "Đơn vị", "Unit", 6.5, "code", group="campaign"),
         _Col("code", "Mã địa chỉ", "Address code", 11.5, "code", group="campaign"),
         _Col("name", "Họ và tên", "Name", 14, "wrap", wrap=True, group="campaign"),
@@ -236,9 +236,10 @@ def _flags(found: list[str]) -> str | None:
 class _Side:
     """What the review shows of one row of one side."""
 
-    def __init__(self, people: People, mask: bool) -> None:
+    def __init__(self, people: People, mask: bool, lang: Lang) -> None:
         self.p = people
         self.mask = mask
+        self.hash_label = "mã băm" if lang == "vi" else "hash"
         self.hashed = people.kind == "hashed"
         self.files = people.files
         self.extra_ids = {h: _is_id_header(h) for h in people.extra}
@@ -249,13 +250,13 @@ class _Side:
     def name(self, i: int) -> str | None:
         if self.hashed:
             h = self.p.name_hash[i]
-            return f"mã băm {h[:HASH_SHOWN]}" if h else None
+            return f"{self.hash_label} {h[:HASH_SHOWN]}" if h else None
         return self.p.name[i]
 
     def id(self, i: int, typed_first: bool) -> str | None:
         if self.hashed:
             h = self.p.cccd_hash[i]
-            return f"mã băm {h[:HASH_SHOWN]}" if h else None
+            return f"{self.hash_label} {h[:HASH_SHOWN]}" if h else None
         p = self.p
         v = (p.id_text[i] or p.cccd[i]) if typed_first else (p.cccd[i] or p.id_text[i])
         return mask_id(v) if self.mask and v else v
@@ -332,7 +333,7 @@ def _pair_rows(pairs: list[Pair], cols: list[_Col], mask: bool, lang: Lang) -> I
     def side(p: People) -> _Side:
         s = sides.get(id(p))
         if s is None:
-            s = sides[id(p)] = _Side(p, mask)
+            s = sides[id(p)] = _Side(p, mask, lang)
         return s
 
     keys = [c.key for c in cols]
@@ -359,11 +360,14 @@ def _pair_rows(pairs: list[Pair], cols: list[_Col], mask: bool, lang: Lang) -> I
                        else f"Address code {ocode or ''} (unit {ounit or ''})")
         else:
             programme, address = o.programme, o.address[b]
+        unit, code = c.unit[a], c.code[a]
+        if unit is None or code is None:
+            unit, code = _split_key(c.key[a])
         v = {
             "stt": n, "level": levels.get(pair.level, pair.level), "score": round(float(pair.score), 2),
             "decision": pair.decision if pair.decision in DECISIONS else None,
             "basis": bases.get(pair.basis, pair.basis), "reasons": reasons or None,
-            "unit": c.unit[a], "code": c.code[a], "name": c.name[a], "year": _number(c.birth_year[a]),
+            "unit": unit, "code": code, "name": c.name[a], "year": _number(c.birth_year[a]),
             "gender": c.gender[a], "cccd": cs.id(a, typed_first=False), "commune": c.commune[a], "thon": c.thon[a],
             "o_programme": programme, "o_name": os_.name(b), "o_year": _number(o.birth_year[b]),
             "o_gender": o.gender[b], "o_id": os_.id(b, typed_first=True), "o_commune": o.commune[b],
@@ -383,7 +387,7 @@ def _event_rows(events: list[EventTwice], cols: list[_Col], lang: Lang) -> Itera
         c, o, b = ev.campaign, ev.other, ev.b
         s = sides.get(id(o))
         if s is None:
-            s = sides[id(o)] = _Side(o, False)
+            s = sides[id(o)] = _Side(o, False, lang)
         unit, code = _split_key(c.address)
         found = []
         if c.day is not None and o.date[b] is not None and c.day != o.date[b]:
