@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -141,6 +141,16 @@ def _pair_columns(extra: bool) -> list[_Col]:
         _Col("key", *KEY_HEADER, 40, hidden=True, group="source"),
     ]
     return cols
+
+
+def _fitted(cols: list[_Col], lang: Lang) -> list[_Col]:
+    """The columns, each at least as wide as the longest word of its header (bold), so
+    that no header word is broken across lines."""
+    out = []
+    for c in cols:
+        word = max(printing.text_em(w, bold=True) for w in c.header(lang).split()) * printing.FONT_SIZE
+        out.append(replace(c, width=max(c.width, printing.width_for(word))))
+    return out
 
 
 def _event_columns() -> list[_Col]:
@@ -446,7 +456,7 @@ def _write(path: Path, pairs: list[Pair], events: list[EventTwice], campaign: Pe
         mark_xlsxwriter(wb, COMMAND, when)
         f = _formats(wb)
         extra = any(not p.inside and p.other.extra for p in pairs)
-        pcols, ecols = _pair_columns(extra), _event_columns()
+        pcols, ecols = _fitted(_pair_columns(extra), lang), _fitted(_event_columns(), lang)
         _summary(wb, f, pairs, events, campaign, lists, pcols, ecols, mask=mask, lang=lang, summary=summary,
                  when=when, name=name)
         tables: dict[int, _Table] = {}
@@ -543,13 +553,14 @@ def _formats(wb) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _sheet(wb, name: str, landscape: bool = True):  # type: ignore[no-untyped-def]
+def _sheet(wb, name: str, lang: Lang, landscape: bool = True):  # type: ignore[no-untyped-def]
     ws = wb.add_worksheet(name)
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C&\"Times New Roman\"&10Trang &P / &N")
+    page = "Trang" if lang == "vi" else "Page"
+    ws.set_footer(f"&C&\"Times New Roman\"&10{page} &P / &N")
     ws.fit_to_pages(1, 0)
     return ws
 
@@ -581,7 +592,7 @@ def _table_sheet(wb, f, name: str, cols: list[_Col], count: int, flags: dict[str
     """A review table's sheet with everything but its rows: header, widths, hidden
     columns, frozen panes, filter, the decision dropdown, the conditional formats that
     mark differing fields and decided rows, print setup."""
-    ws = _sheet(wb, name)
+    ws = _sheet(wb, name, lang)
     li = 0 if lang == "vi" else 1
     title, legend = _PAGE_HEADER[name][li], _LEGEND[name][li]
     ws.set_header(f"&L&\"Times New Roman,Bold\"&10{_amp(title)}&R&\"Times New Roman,Italic\"&8{_amp(legend)}",
@@ -703,7 +714,7 @@ def _summary(wb, f, pairs: list[Pair], events: list[EventTwice], campaign: Peopl
     def t(key: str, **params: str) -> str:
         return _T[key][li].format(**params)
 
-    ws = _sheet(wb, SUMMARY, landscape=False)
+    ws = _sheet(wb, SUMMARY, lang, landscape=False)
     widths = [30.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
