@@ -210,6 +210,14 @@ def test_decision_cells_unlocked_and_filled(tmp_path: Path) -> None:
     assert dim.protection.locked is False and dim.fill.fgColor.rgb.endswith("DDEBF7")
     empty = next(ws.cell(r, d) for r in range(2, ws.max_row + 1) if ws.cell(r, d).value is None)
     assert empty.has_style is False  # not written: Excel shows the column's format
+    # TomTat counts the decisions (live formulas, written with their values)
+    summary = openpyxl.load_workbook(path, data_only=True)["TomTat"]
+    rows = {r[0]: r[1:] for r in summary.iter_rows(values_only=True) if r[0] in ("Giảm nghèo", "Tết Nhân ái")}
+    assert rows["Giảm nghèo"][:7] == (2, 0, 1, 0, 1, 0, 0)  # match, possible, Trùng, Không trùng, open, events
+    assert rows["Tết Nhân ái"][:7] == (1, 0, 0, 0, 1, 2, 2)
+    formulas = openpyxl.load_workbook(path)["TomTat"]
+    cell = next(c for row in formulas.iter_rows() for c in row if isinstance(c.value, str) and "COUNTIFS" in c.value)
+    assert "TrungLap!" in cell.value
 
 
 def test_print_setup_a4_landscape_fit_width_page_numbers(tmp_path: Path) -> None:
