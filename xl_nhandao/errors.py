@@ -144,6 +144,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” là một tệp, không phải thư mục; hãy chọn một thư mục (-o).",
         "“{path}” is a file, not a folder; choose a folder (-o).",
     ),
+    "review-not-review": (
+        "“{path}” không phải tệp rà soát trùng lặp do lệnh overlap ghi (không có trang TrungLap hay SuKienTrung với cột Quyết định và cột Khóa). Hãy chỉ --decisions đến tệp rà soát mà xl-nhandao overlap đã ghi (-o) và cán bộ đã điền cột Quyết định.",
+        "“{path}” is not an overlap review written by the overlap command (no TrungLap or SuKienTrung sheet with a Quyết định and a Khóa column). Give --decisions the review file xl-nhandao overlap wrote (-o), with its Quyết định column filled in.",
+    ),
+    "review-key-missing": (
+        "Trang “{sheet}” của “{path}” không còn cột Khóa (cột ẩn cuối bảng), nên không biết mỗi quyết định thuộc cặp nào. Hãy chép lại cột Khóa từ tệp rà soát gốc (không sửa nội dung cột) hoặc điền quyết định vào một bản rà soát mới, rồi chạy lại.",
+        "Sheet “{sheet}” of “{path}” no longer has its Khóa column (the last, hidden one), so which pair each decision belongs to is unknown. Copy the Khóa column back from the original review (unchanged), or fill in the decisions in a new review, and run again.",
+    ),
+    "review-decision-missing": (
+        "Trang “{sheet}” của “{path}” không có cột Quyết định, nên không đọc được quyết định nào. Hãy đặt lại tiêu đề “Quyết định” cho cột ấy (hoặc chép cột từ tệp rà soát gốc) rồi chạy lại.",
+        "Sheet “{sheet}” of “{path}” has no Quyết định (decision) column, so no decision can be read. Give that column its header “Quyết định” again (or copy it from the original review) and run again.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -228,7 +240,8 @@ _KIND: dict[str, type[RunError]] = {
     **dict.fromkeys(("file-not-found", "not-a-file", "not-regular", "not-a-workbook", "encrypted",
                      "xls-unsupported", "format-unsupported", "corrupt", "duplicate-sheet", "zip-bomb", "too-many-rows",
                      "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
-                     "not-standard", "no-submissions", "no-period", "no-inputs"), InputError),
+                     "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review",
+                     "review-key-missing", "review-decision-missing"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed"),
                     OutputError),
