@@ -39,9 +39,10 @@ _REASONS: dict[str, tuple[str, str]] = {
     "file-rejected": ("Bản nộp bị từ chối: {reason}", "The submission was rejected: {reason}"),
     "unit-covered": ("Đơn vị đã có sổ riêng ({file}); các dòng của đơn vị trong tệp tổng hợp không tính lại.",
                      "The unit's own register ({file}) is used; its rows in the consolidation are not counted again."),
-    "counted-twice": ("Trợ giúp này đã được tính ở chương trình {programme} ({where}); loại theo sổ rà soát {file}.",
-                      "This support is already counted in programme {programme} ({where}); left out per the "
-                      "review {file}."),
+    "counted-twice": ("Trợ giúp này đã được tính ở chương trình {programme}; loại theo sổ rà soát {file} "
+                      "(trang {where}).",
+                      "This support is already counted in programme {programme}; left out per the review {file} "
+                      "(sheet {where})."),
     "also-in": ("Đơn vị này cũng có trong tệp tổng hợp {file}; dùng sổ riêng này.",
                 "This unit is also inside the consolidation {file}; this register of its own is used."),
 }

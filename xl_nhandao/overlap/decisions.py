@@ -27,13 +27,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..consolidate.model import Decided
 from ..errors import RunError
 from ..i18n import Lang, render
 from ..vn.text import fold
 from ..workbook import standard
 from ..workbook.reader import Reader, TableRead, cell_ref
 from ..workbook.source import FileWorkbook
-from .identity import event_identity, pair_identity, parse_identity
+from .identity import campaign_event_key, event_identity, pair_identity, parse_identity
 from .model import NOT_SAME, SAME, EventTwice, Pair
 from .review import DECISION_HEADER, EVENTS, KEY_HEADER, PAIRS, PROGRAMME_HEADER, SUMMARY
 
@@ -100,6 +101,8 @@ class Notice:
         vi, en = _NOTICES[self.code]
         return render(vi if lang == "vi" else en, {"sheet": self.sheet, "row": self.row, "cell": self.cell,
                                                    **self.params}, lang)
+
+    text = message  # a notice of the run, like the others (OverlapResult.notices)
 
     def as_json(self, lang: Lang = "vi") -> dict[str, object]:
         return {"code": self.code, "sheet": self.sheet, "row": self.row, "cell": self.cell,
@@ -282,3 +285,17 @@ def _read_rows(reader: Reader, table: TableRead, sheet: str, out: Decisions, see
 
 
 __all__ = ["REVIEW_TABLE", "Decisions", "ListedEvent", "Notice", "decision_value", "read_decisions"]
+
+
+def decided_for_consolidation(path: Path) -> Decided:
+    """A review's decisions as ``consolidate --decisions`` applies them: the campaign
+    addresses decided ``Trùng`` (one person), and every support event the review lists as
+    counted twice and not decided ``Không trùng`` (left out, with where it is listed)."""
+    dec = read_decisions(path)
+    twice: dict[str, tuple[str, str]] = {}
+    for key, listed in dec.listed.items():
+        if dec.event_decision(key) == SAME:
+            first = listed[0]
+            programmes = ", ".join(dec.event_programmes(key)) or "?"
+            twice[key] = (programmes, f"{first.sheet} {first.row}")
+    return Decided(path.name, dec.inside_same(), twice, campaign_event_key)
