@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from xl_nhandao.overlap.engine import MATCH, POSSIBLE, find_pairs, reasons, thon_key
-from xl_nhandao.overlap.events import counted_twice, voucher_key
+from xl_nhandao.overlap.events import counted_twice
+from xl_nhandao.overlap.identity import voucher_key
 from xl_nhandao.overlap.model import Event, Pair, People
 from xl_nhandao.overlap.names import name_keys
 

@@ -7,30 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..vn.text import fold
+from .identity import voucher_key
 from .model import NOT_SAME, SAME, Event, EventTwice, Pair, People, Reason
 
 #: Dates of one support in two lists may differ by this many days (handed over, then entered).
 DAYS = 3
-
-
-def voucher_key(voucher: object) -> str:
-    """A voucher number as one key: case, spaces and punctuation ignored, leading zeros
-    of its numbers dropped (``PC-012`` = ``pc 12`` = ``PC12``)."""
-    if voucher is None:
-        return ""
-    text = fold(str(voucher)).replace(" ", "")
-    out, digits = [], ""
-    for ch in text + "\0":
-        if ch.isdigit():
-            digits += ch
-            continue
-        if digits:
-            out.append(digits.lstrip("0") or "0")
-            digits = ""
-        if ch != "\0":
-            out.append(ch)
-    return "".join(out)
 
 
 def counted_twice(pairs: list[Pair], events: list[Event], lists: list[People]) -> list[EventTwice]:

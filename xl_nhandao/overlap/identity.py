@@ -124,8 +124,12 @@ def programme_key(programme: object) -> str:
 
 
 def voucher_key(voucher: object) -> str:
-    """A voucher number compared across runs and programmes: folded, letters and digits only."""
-    return _NOT_ALNUM.sub("", _folded(voucher))
+    """A voucher number compared across runs and programmes: folded, letters and digits
+    only, leading zeros of its numbers dropped (``PC-012`` = ``pc 12`` = ``PC12``)."""
+    return _LEADING_ZEROS.sub(r"\1", _NOT_ALNUM.sub("", _folded(voucher)))
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+([0-9])")
 
 
 def _voucher_hash(voucher: object) -> str:
