@@ -18,6 +18,7 @@ LAYERS = {
     "xl_nhandao.validate": 4,
     "xl_nhandao.consolidate": 5,
     "xl_nhandao.demo": 6,
+    "xl_nhandao.overlap": 6,
     "xl_nhandao.schema": 7, "xl_nhandao.docs": 7,
     "xl_nhandao": 8,  # the public API
     "xl_nhandao.render": 9, "xl_nhandao.cli": 9, "xl_nhandao.__main__": 9,

@@ -14,34 +14,40 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from ..consolidate.rowwriter import Column, Package, Table, format_indices
 from ..errors import RunError
-from ..workbook.csvsource import CsvWorkbook
+from ..vn.values import EXCEL_EPOCH, display
+from ..workbook import printing
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from ..workbook.reader import HEADER_SCAN_ROWS
 from ..workbook.source import FileWorkbook, SheetData, display_name
 from ..workbook.standard import Field, TableSheet, header_key
 from . import lists
+from .lists import HASHED_INFO_SHEET as INFO_SHEET
+from .lists import HASHED_KIND_LABEL as L_KIND
+from .lists import HASHED_MARKER as MARKER
+from .lists import hashed_info as _info
+from .lists import is_hashed
 from .model import People
 from .names import hash_key, name_keys
 
 COMMAND = "hash-list"
-#: What a hashed list's ThongTin says it is (how :func:`is_hashed` knows one).
-MARKER = "Danh sách đã băm bằng xl_nhandao hash-list"
 #: The hashing scheme; a later change of keys changes it.
 VERSION = "XLND-HASH-1"
 MIN_SECRET = 16
 MAX_SECRET = 1 << 20
 _CHECK_TEXT = b"xl_nhandao salt check"
-DATA_SHEET, INFO_SHEET = "DanhSach", "ThongTin"
+DATA_SHEET = "DanhSach"
 H_ROW, H_CCCD, H_NAME, H_COMMUNE, H_GENDER = (
     "Dòng gốc", "Mã băm CCCD", "Mã băm họ tên + năm sinh", "Mã xã", "Giới tính")
-L_KIND, L_VERSION, L_FILE, L_SHEET, L_ROWS, L_EXCLUDED, L_CHECK, L_SCHEME, L_KEPT, L_MADE, L_HOW = (
-    "Loại tệp", "Phiên bản", "Tệp gốc", "Trang gốc", "Số dòng", "Số dòng không băm", "Mã kiểm tra khóa",
+L_VERSION, L_FILE, L_SHEET, L_ROWS, L_EXCLUDED, L_CHECK, L_SCHEME, L_KEPT, L_MADE, L_HOW = (
+    "Phiên bản", "Tệp gốc", "Trang gốc", "Số dòng", "Số dòng không băm", "Mã kiểm tra khóa",
     "Hệ mã đơn vị hành chính", "Cột giữ lại", "Ngày lập", "Cách băm")
 _HOW = ("HMAC-SHA256 với khóa dùng chung: CCCD 12 số; họ tên bỏ dấu, chữ thường, bỏ chữ đệm Thị/Văn, "
         "Huỳnh→Hoàng, Võ→Vũ, nối với năm sinh bằng dấu |")
@@ -146,80 +152,85 @@ def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
         (L_HOW, _HOW),
     ]
 
+    amounts = {read.headers.get(c) for k, c in read.columns.items() if k == "gia_tri"}
+    extra = [_kept_column(people.extra[h], h in amounts) for h in kept]
+    hash_width = printing.width_for(printing.text_em("f" * 32 + "0" * 32) * printing.FONT_SIZE)
+    table = Table(DATA_SHEET, [
+        Column(H_ROW, 9, "number", number=True), Column(H_CCCD, hash_width), Column(H_NAME, hash_width),
+        Column(H_COMMUNE, 8), Column(H_GENDER, 9),
+        *[Column(t, max(12.0, min(30.0, printing.width_for(printing.text_em(t, bold=True) * printing.FONT_SIZE))),
+                 style, number) for t, (style, number, _) in zip(titles, extra)]],
+        zip(people.row, cccd_hashes, name_hashes, people.commune, people.gender, *(v for _, _, v in extra)), n)
+
     def write(tmp: Path) -> None:
         import xlsxwriter
 
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+        buffer = io.BytesIO()
+        wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "Danh sách đã băm", "author": "xl-nhandao", "created": when})
         mark_xlsxwriter(wb, COMMAND, when)
-        head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True,
-                              "valign": "top"})
-        text = wb.add_format({"num_format": "@"})
-        day = wb.add_format({"num_format": "dd/mm/yyyy"})
+        base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
+        head = wb.add_format({**base, "bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
+        formats = {"text": wb.add_format({**base, "num_format": "@"}), "number": wb.add_format({**base, "num_format": "0"}),
+                   "amount": wb.add_format({**base, "num_format": "#,##0"}),
+                   "date": wb.add_format({**base, "num_format": "dd/mm/yyyy"})}
         ws = wb.add_worksheet(DATA_SHEET)
         ws.freeze_panes(1, 0)
-        for c, (header, width) in enumerate(zip(columns, [9, 30, 30, 8, 9, *[16] * len(kept)])):
-            ws.set_column(c, c, width, text if 1 <= c <= 3 else None)
-            ws.write_string(0, c, header, head)
-        extra = [people.extra[h] for h in kept]
-        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-        for i in range(n):
-            r = i + 1
-            write_number(r, 0, people.row[i])
-            for c, v in ((1, cccd_hashes[i]), (2, name_hashes[i]), (3, people.commune[i]), (4, people.gender[i])):
-                if v is not None:
-                    write_string(r, c, v, text)
-            for c, values in enumerate(extra, start=5):
-                v = values[i]
-                if v is None or v == "":
-                    continue
-                if isinstance(v, str):
-                    write_string(r, c, v)
-                elif isinstance(v, bool):
-                    write_string(r, c, "TRUE" if v else "FALSE")
-                elif isinstance(v, (int, float)):
-                    write_number(r, c, v)
-                elif isinstance(v, (date, datetime)):
-                    write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day), day)
-                else:
-                    write_string(r, c, str(v))
-        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+        for c, col in enumerate(table.columns):
+            ws.set_column(c, c, col.width)
+            ws.write_string(0, c, col.header, head)
+        ws.autofilter(0, 0, max(n, 1), len(table.columns) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
         ti = wb.add_worksheet(INFO_SHEET)
+        value = wb.add_format({**base, "text_wrap": True, "align": "left", "border": 1})
+        day = wb.add_format({**base, "align": "left", "border": 1, "num_format": "dd/mm/yyyy"})
         ti.set_column(0, 0, 26)
-        ti.set_column(1, 1, 60)
-        for r, (label, value) in enumerate(info):
+        ti.set_column(1, 1, 70)
+        ti.set_paper(9)
+        ti.fit_to_pages(1, 0)
+        for r, (label, v) in enumerate(info):
             ti.write_string(r, 0, label, head)
-            if isinstance(value, date):
-                ti.write_datetime(r, 1, datetime(value.year, value.month, value.day), day)
-            elif isinstance(value, int):
-                ti.write_number(r, 1, value)
+            if isinstance(v, date):
+                ti.write_datetime(r, 1, datetime(v.year, v.month, v.day), day)
+            elif isinstance(v, int):
+                ti.write_number(r, 1, v, value)
             else:
-                ti.write_string(r, 1, str(value))
+                ti.write_string(r, 1, str(v), value)
+                n_lines = printing.lines(str(v), 70)
+                if n_lines > 1:
+                    ti.set_row(r, printing.height_pt(n_lines))
+        xf = format_indices(formats)
         wb.close()
+        Package(buffer.getvalue(), {ws.index: table}, xf).write(tmp)
 
     write_atomic(output, write)
     return {"output": str(output), "file": people.files[0], "sheet": read.sheet, "rows": n,
             "excluded": len(people.excluded), "columns": columns, "kept": titles, "salt_check": check}
 
 
+def _kept_column(values: list[object], amount: bool) -> tuple[str, bool, list[object]]:
+    """A kept column as written: its style, whether its cells are numbers, its values.
+    Whole numbers stay numbers (``amount``: with a thousands separator), dates become
+    dates; a column of anything else is text, each cell as shown."""
+    filled = [v for v in values if v is not None and v != ""]
+    if filled and all(type(v) in (date, datetime) for v in filled):
+        return "date", True, [None if v is None or v == "" else _serial(v) for v in values]  # type: ignore[arg-type]
+    if filled and all(type(v) is int for v in filled):
+        return ("amount" if amount else "number"), True, values
+    return "text", False, [None if v is None or v == "" else v if isinstance(v, str) else display(v) for v in values]
+
+
+def _serial(d: date | datetime) -> float:
+    if isinstance(d, datetime):
+        return (d - datetime(1899, 12, 30)).total_seconds() / 86400
+    return float((d - EXCEL_EPOCH).days)
+
+
 # -- reading a hashed list -------------------------------------------------------------
-def is_hashed(path: Path) -> bool:
-    """Whether ``path`` is a ``hash-list`` output (its ThongTin says so). A file that
-    cannot be read is not: reading it as a list says why."""
-    path = Path(path)
-    try:
-        source = lists.open_list(path)
-        if isinstance(source, CsvWorkbook):
-            return False
-        names = source.sheet_names()
-        if INFO_SHEET not in names:
-            return False
-        return _info(source.read(INFO_SHEET)).get(L_KIND) == MARKER
-    except RunError:
-        return False
-
-
 _HASHED_FIELDS: tuple[Field, ...] = (
     Field("dong_goc", H_ROW, "ignored"),
     Field("cccd_hash", H_CCCD, "text"),
@@ -306,15 +317,6 @@ def _code5(value: object) -> str | None:
     return parse_code_digits(value, 5)
 
 
-def _info(data: SheetData) -> dict[str, object]:
-    """ThongTin's label → value (label in column A, value in B)."""
-    out: dict[str, object] = {}
-    for row in data.rows[:100]:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
-            out.setdefault(" ".join(row[0].split()), row[1])
-    return out
-
-
 def _locate_hashed(data: SheetData) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """The header row of a hashed list's sheet (the row with ``Mã băm CCCD``): its
     columns by field key, and each column's header."""
@@ -334,3 +336,7 @@ def _locate_hashed(data: SheetData) -> tuple[int, dict[str, int], dict[int, str]
                 columns[key] = c
         return r, columns, cells
     return None
+
+
+__all__ = ["COMMAND", "MARKER", "check_secret", "hash_cccd", "hash_list", "hash_name", "is_hashed", "read_hashed",
+           "read_secret", "salt_check"]

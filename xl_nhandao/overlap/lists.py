@@ -196,6 +196,35 @@ def open_list(path: Path) -> WorkbookSource:
     return FileWorkbook(path, legacy_formats=True)
 
 
+# -- hashed lists -----------------------------------------------------------------------
+#: What a hashed list's (:mod:`.hashing`) ThongTin says it is: label, value.
+HASHED_INFO_SHEET = "ThongTin"
+HASHED_KIND_LABEL = "Loại tệp"
+HASHED_MARKER = "Danh sách đã băm bằng xl_nhandao hash-list"
+
+
+def is_hashed(path: Path) -> bool:
+    """Whether ``path`` is a ``hash-list`` output (its ThongTin says so). A file that
+    cannot be read is not: reading it as a list says why."""
+    path = Path(path)
+    try:
+        source = open_list(path)
+        if isinstance(source, CsvWorkbook) or HASHED_INFO_SHEET not in source.sheet_names():
+            return False
+        return hashed_info(source.read(HASHED_INFO_SHEET)).get(HASHED_KIND_LABEL) == HASHED_MARKER
+    except RunError:
+        return False
+
+
+def hashed_info(data: SheetData) -> dict[str, object]:
+    """A hashed list's ThongTin: label (column A) → value (column B)."""
+    out: dict[str, object] = {}
+    for row in data.rows[:100]:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
+            out.setdefault(" ".join(row[0].split()), row[1])
+    return out
+
+
 # -- finding the table -----------------------------------------------------------------
 class _ListReader(Reader):
     """The register reader, with the header row and columns found beforehand (a list's
@@ -232,8 +261,6 @@ def _choose_sheet(reader: Reader, source: WorkbookSource, path: Path, sheet: str
     if missing:
         key, header = missing[0]
         raise RunError("map-header-missing", key=key, header=header, path=str(path), sheets=_quoted(names))
-    from .hashing import is_hashed
-
     if is_hashed(path):
         raise RunError("hashed-needs-salt", path=str(path))
     raise RunError("list-no-name-column", path=str(path), sheets=_quoted(names))
@@ -276,16 +303,7 @@ def _locate(data: SheetData, lookup: dict[str, Field], mapping: dict[str, str]
     best_hits = 0
     partial: list[tuple[str, str]] = list(mapping.items())
     for r, row in enumerate(data.rows[:HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        headers: dict[int, str] = {}
-        for c, v in enumerate(row):
-            if v.__class__ is not str or not v.strip() or len(v) >= 120:  # type: ignore[union-attr]
-                continue
-            text = " ".join(fix_text(v, data.legacy.get((r, c)))[0].split())  # type: ignore[arg-type]
-            headers[c] = text
-            f = _cell_field(lookup, text)
-            if f is not None and f.key not in columns:
-                columns[f.key] = c
+        columns, headers = _header_cells(data, r, lookup)
         if mapping:
             absent = [(k, h) for k, h in mapping.items() if k not in columns]
             if absent:
@@ -299,8 +317,62 @@ def _locate(data: SheetData, lookup: dict[str, Field], mapping: dict[str, str]
         if hits > best_hits:
             best, best_hits = (r, columns, headers), hits
     if best is not None:
-        return best, []
+        return _sub_header(data, best, lookup), []
     return None, partial
+
+
+def _header_cells(data: SheetData, r: int, lookup: dict[str, Field]) -> tuple[dict[str, int], dict[int, str]]:
+    """Row ``r`` read as a header row: the recognised columns by field key, and the
+    text of each filled cell."""
+    columns: dict[str, int] = {}
+    headers: dict[int, str] = {}
+    for c, v in enumerate(data.rows[r]):
+        if v.__class__ is not str or not v.strip() or len(v) >= 120:  # type: ignore[union-attr]
+            continue
+        text = " ".join(fix_text(v, data.legacy.get((r, c)))[0].split())  # type: ignore[arg-type]
+        headers[c] = text
+        f = _cell_field(lookup, text)
+        if f is not None and f.key not in columns:
+            columns[f.key] = c
+    return columns, headers
+
+
+def _sub_header(data: SheetData, located: Located, lookup: dict[str, Field]) -> Located:
+    """A header of two rows: under a merged ``Năm sinh``, ``Nam`` | ``Nữ`` (the year is
+    written in the column of the person's gender), or under a merged ``Địa chỉ``,
+    ``Thôn`` | ``Xã``… The row below the header is a second header row when the name
+    cell is blank there and it names columns; the data starts below it."""
+    r, columns, headers = located
+    if r + 1 >= len(data.rows):
+        return located
+    below, texts = _header_cells(data, r + 1, lookup)
+    name_col = next((columns[k] for k in _NAME_KEYS if k in columns), None)
+    row = data.rows[r + 1]
+    if name_col is not None and name_col < len(row) and str(row[name_col]).strip():
+        return located
+    columns, headers = dict(columns), dict(headers)
+    year = columns.get("nam_sinh")
+    split_year = year is not None and [_folded(texts.get(year)), _folded(texts.get(year + 1))] == ["nam", "nu"]
+    # a sub-header names its column (a merged parent's key gives way), unless its field is taken
+    new = {k: c for k, c in below.items() if k not in columns or columns[k] == c}
+    if not split_year and not new:
+        return located
+    parents = {c: k for k, c in columns.items()}
+    for c in new.values():
+        if c in parents and parents[c] not in new:
+            del columns[parents[c]]
+    if split_year:
+        columns["nam_sinh_nu"] = year + 1  # type: ignore[operator]
+        headers[year + 1] = f"{headers.get(year, 'Năm sinh')} ({texts[year + 1]})"  # type: ignore[index, operator]
+        headers[year] = f"{headers.get(year, 'Năm sinh')} ({texts[year]})"  # type: ignore[index]
+    for k, c in new.items():
+        columns[k] = c
+        headers[c] = texts[c]
+    return r + 1, columns, headers
+
+
+def _folded(text: str | None) -> str | None:
+    return None if text is None else strip_diacritics(text).strip().lower()
 
 
 def _only_names(row: list[object], columns: dict[str, int]) -> bool:
@@ -323,7 +395,13 @@ def _spec(columns: dict[str, int], mapping: dict[str, str]) -> TableSheet:
     it may be a total row)."""
     key = _name_key(columns, mapping)
     fields = tuple(replace(f, required=True) if f.key == key else f for f in FIELDS)
+    if "nam_sinh_nu" in columns:
+        fields += (_WOMEN_YEAR,)
     return TableSheet(_SHEET, "", fields, key_field=key)
+
+
+#: The birth years of women when ``Năm sinh`` is split in ``Nam`` | ``Nữ`` columns.
+_WOMEN_YEAR = Field("nam_sinh_nu", "Năm sinh (Nữ)", YEAR)
 
 
 # -- the rows --------------------------------------------------------------------------
@@ -355,6 +433,11 @@ def _people(table: TableRead, path: Path, programme: str, columns: dict[str, int
     cccd = _mapped(id_text, cccd_of)
     years = col("nam_sinh")
     genders = col("gioi_tinh")
+    if "nam_sinh_nu" in columns:  # Năm sinh split by gender: the column written says which
+        women = col("nam_sinh_nu")
+        if "gioi_tinh" not in columns:
+            genders = ["Nam" if m is not None else "Nữ" if w is not None else None for m, w in zip(years, women)]
+        years = [m if m is not None else w for m, w in zip(years, women)]
     household = _mapped(col("ma_ho"), _clean)
     places = {key: _mapped(col(key), _clean) for key in ("ma_xa", "xa", "thon", "dia_chi")}
     if "ma_ho" in columns:

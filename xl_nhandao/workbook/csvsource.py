@@ -35,6 +35,8 @@ MAX_RECORDS = 2_000_000
 #: Bytes read at most (a csv of 2 million long records).
 MAX_BYTES = 2 * 1024**3
 DELIMITERS = (",", ";", "\t")
+#: A legacy encoding found in a csv → a font of that encoding (how text is converted).
+_FONTS = {"tcvn3": ".VnTime", "tcvn3h": ".VnTimeH", "vni": "VNI-Times"}
 _SAMPLE_RECORDS = 60
 
 
@@ -87,16 +89,26 @@ class CsvWorkbook:
             self.lines = _record_lines(text, self.delimiter)
         del text
         width = max(map(len, rows), default=0)
+        font = _FONTS.get(self.encoding)
+        converted: dict[str, str] = {}
         for i, row in enumerate(rows):
             if len(row) < width:
-                rows[i] = row + [""] * (width - len(row))
+                rows[i] = row = row + [""] * (width - len(row))
+            if font is not None:  # the whole file is in that legacy encoding, as if in its font
+                for c, v in enumerate(row):
+                    if not v.isascii():
+                        hit = converted.get(v)
+                        if hit is None:
+                            hit = converted[v] = fix_text(v, font)[0]
+                        row[c] = hit
         return SheetData(self.sheet, rows)  # type: ignore[arg-type]
 
 
 def decode(raw: bytes) -> tuple[str, str]:
     """The file's text (NFC where the encoding needs it) and the encoding used:
-    ``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1258`` or ``cp1252`` (legacy TCVN3/VNI
-    bytes, converted later cell by cell)."""
+    ``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1258``, or for bytes typed in a legacy
+    font ``tcvn3``, ``tcvn3h`` or ``vni`` (the text read as Windows-1252, as Excel shows
+    it; each cell is converted after) — ``cp1252`` when no Vietnamese is found."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", "replace"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -107,8 +119,11 @@ def decode(raw: bytes) -> tuple[str, str]:
         pass
     vn = unicodedata.normalize("NFC", raw.decode("cp1258", "replace"))
     legacy = raw.decode("cp1252", "_xl_nhandao_byte")
-    converted = "\n".join(fix_text(line)[0] for line in legacy[:65536].splitlines())
-    return (vn, "cp1258") if _vietnamese_share(vn) >= _vietnamese_share(converted) else (legacy, "cp1252")
+    fixed = [fix_text(line) for line in legacy[:65536].splitlines()]
+    if _vietnamese_share(vn) >= _vietnamese_share("\n".join(text for text, _ in fixed)):
+        return vn, "cp1258"
+    found = Counter(enc for _, enc in fixed if enc)
+    return legacy, found.most_common(1)[0][0] if found else "cp1252"
 
 
 def _as_latin1(exc: UnicodeError) -> tuple[str, int]:
