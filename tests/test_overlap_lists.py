@@ -337,6 +337,17 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: 
     assert people.commune == ["22453", "22453"]
 
 
+def test_wide_csv_reads_the_columns_used_and_those_kept(tmp_path: Path) -> None:
+    path = tmp_path / "rong.csv"
+    head = ["STT", *[f"Cột {i}" for i in range(8)], "Họ và tên", "Ghi chú", "Năm sinh", "Dân tộc"]
+    rows = [[str(i), *[f"x{i}{j}" for j in range(8)], name, "ghi", year, "Kinh"]
+            for i, (name, year) in enumerate([("Nguyễn Văn An", "1950"), ("Trần Thị Bình", "1985")], start=1)]
+    path.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", "utf-8")
+    people = read_list(path, "GN", keep=["Dân tộc", "Cột 3"])
+    assert people.name == ["Nguyễn Văn An", "Trần Thị Bình"] and people.birth_year == [1950, 1985]
+    assert people.extra == {"Dân tộc": ["Kinh", "Kinh"], "Cột 3": ["x13", "x23"]}
+
+
 def test_csv_quoted_line_break_rows_are_lines(tmp_path: Path) -> None:
     path = tmp_path / "xuong-dong.csv"
     path.write_text('Họ và tên,Ghi chú,Năm sinh\nNguyễn Văn An,"dòng 1\ndòng 2",1950\nTrần Thị Bình,,1985\n,,\n', "utf-8")

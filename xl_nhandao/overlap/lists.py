@@ -162,22 +162,27 @@ def read(path: Path, programme: str, *, sheet: str | None = None, mapping: dict[
     path = Path(path)
     mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
     check_mapping(mapping)
-    adminunits.lookup("00000", scheme)  # an unknown scheme fails here, before reading
+    if scheme not in adminunits.SCHEMES:
+        raise RunError("bad-argument", detail=f"hệ mã “{scheme}” không có; dùng 2025 hoặc 2004",
+                       detail_en=f"there is no code scheme “{scheme}”; use 2025 or 2004")
     source = open_list(path)
     with no_cyclic_gc():
         reader = _ListReader(source)
         name, located = _choose_sheet(reader, source, path, sheet, mapping)
         h, columns, headers = located
+        wanted = _keep_columns(keep, columns, headers, path, name, keep_identity)
+        if isinstance(source, CsvWorkbook):
+            source.only({*columns.values(), *wanted.values()})
         spec = _spec(columns, mapping)
         reader.located[name] = (h, columns)
         table = reader.read_table(spec, name)
         people = _people(table, path, programme, columns, provinces, scheme)
         lines = getattr(source, "lines", None)
-        keep_rows = people.row
+        rows = people.row
         if lines is not None:  # csv with line breaks inside cells: rows are the records' lines
             people.row = [lines[r - 1] for r in people.row]
             people.excluded = [(f, s, lines[r - 1], why) for f, s, r, why in people.excluded]
-        kept = _keep(reader.sheet(name), keep, keep_rows, columns, headers, people, path, name, keep_identity)
+        kept = _keep(reader.sheet(name), wanted, rows, columns, headers, people)
     return ListRead(people, name, h + 1, columns, headers, kept)
 
 
@@ -253,7 +258,8 @@ def _choose_sheet(reader: Reader, source: WorkbookSource, path: Path, sheet: str
     lookup = _lookup(mapping)
     missing: list[tuple[str, str]] = []
     for name in names:
-        data = reader.sheet(name)
+        # a csv is read whole only once its columns are known (see CsvWorkbook.only)
+        data = source.head(HEADER_SCAN_ROWS + 2) if isinstance(source, CsvWorkbook) else reader.sheet(name)
         located, absent = _locate(data, lookup, mapping)
         if located is not None:
             return name, located
@@ -633,15 +639,13 @@ class _Communes:
 
 
 # -- columns kept as they are ----------------------------------------------------------
-def _keep(data: SheetData, keep: Sequence[str], rows: Sequence[int], columns: dict[str, int],
-          headers: dict[int, str], people: People, path: Path, sheet: str, identity: bool = True) -> dict[str, str]:
-    """Put each ``keep`` column (a header, or a field key) in ``people.extra`` under its
-    header, its cells as they are (text with legacy encodings converted, numbers, dates).
-    ``identity=False`` refuses the name and identity-number columns."""
-    kept: dict[str, str] = {}
+def _keep_columns(keep: Sequence[str], columns: dict[str, int], headers: dict[int, str], path: Path, sheet: str,
+                  identity: bool = True) -> dict[str, int]:
+    """The column of each ``keep`` entry (a header, or a field key). ``identity=False``
+    refuses the name and identity-number columns."""
+    out: dict[str, int] = {}
     by_header = {header_key(t): c for c, t in sorted(headers.items(), reverse=True)}
     identity_columns = {c for k, c in columns.items() if k in IDENTITY_KEYS}
-    field_of = {c: k for k, c in columns.items()}
     for wanted in keep:
         key = wanted.strip()
         field_key = key.lower()
@@ -654,12 +658,24 @@ def _keep(data: SheetData, keep: Sequence[str], rows: Sequence[int], columns: di
             raise RunError("keep-unknown", column=wanted, path=str(path), sheet=sheet)
         if not identity and c in identity_columns:
             raise RunError("keep-identity", column=wanted)
-        header = headers.get(c, key)
-        kept[wanted] = header
+        out[wanted] = c
+    return out
+
+
+def _keep(data: SheetData, wanted: dict[str, int], rows: Sequence[int], columns: dict[str, int],
+          headers: dict[int, str], people: People) -> dict[str, str]:
+    """Put each kept column in ``people.extra`` under its header, its cells as they are
+    (text with legacy encodings converted, numbers, dates); a known column's cells as
+    cleaned (a member's household's thôn…). Returns what was asked → header."""
+    kept: dict[str, str] = {}
+    field_of = {c: k for k, c in columns.items()}
+    for asked, c in wanted.items():
+        header = headers.get(c, asked)
+        kept[asked] = header
         if header not in people.extra:
             cells = _cells(data, c, rows)
             attr = _ATTRIBUTE.get(field_of.get(c, ""))
-            if attr is not None:  # a known column: its clean value (a member's household's thôn…)
+            if attr is not None:
                 cells = [v if v is not None else raw for v, raw in zip(getattr(people, attr), cells)]
             people.extra[header] = cells
     return kept

@@ -22,6 +22,7 @@ import csv
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import RunError
@@ -56,6 +57,8 @@ class CsvWorkbook:
         if size > MAX_BYTES:
             raise RunError("list-too-long", path=str(self.path), limit=MAX_RECORDS)
         self._data: SheetData | None = None
+        self._text: str | None = None
+        self._only: frozenset[int] | None = None
 
     def sheet_names(self) -> list[str]:
         return [self.sheet]
@@ -67,29 +70,73 @@ class CsvWorkbook:
             self._data = self._read()
         return self._data
 
+    def head(self, records: int) -> SheetData:
+        """The first ``records`` records (to find the header before reading it all)."""
+        if self._data is not None:
+            return SheetData(self.sheet, self._data.rows[:records])
+        text = self._decoded()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or ",")
+        try:
+            rows = [row for _, row in zip(range(records), reader)]
+        except csv.Error as exc:
+            raise RunError("csv-unreadable", path=str(self.path), detail=str(exc)) from None
+        return SheetData(self.sheet, self._finish(rows))
+
+    def only(self, columns: Iterable[int]) -> None:
+        """Keep only these columns' cells when the file is read (the others read as
+        empty): a wide list of a million rows then takes the memory of the columns used."""
+        self._only = frozenset(columns)
+
+    def _decoded(self) -> str:
+        if self._text is None:
+            path = str(self.path)
+            try:
+                raw = self.path.read_bytes()
+            except OSError as exc:
+                raise RunError("corrupt", path=path, detail=exc.strerror or type(exc).__name__) from None
+            text, self.encoding = decode(raw)
+            del raw
+            if "\x00" in text:
+                raise RunError("csv-unreadable", path=path, detail="NUL")
+            self.delimiter = sniff_delimiter(text)
+            self._text = text
+        return self._text
+
     def _read(self) -> SheetData:
         path = str(self.path)
+        text = self._decoded()
+        self._text = None
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
         try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise RunError("corrupt", path=path, detail=exc.strerror or type(exc).__name__) from None
-        text, self.encoding = decode(raw)
-        del raw
-        if "\x00" in text:
-            raise RunError("csv-unreadable", path=path, detail="NUL")
-        self.delimiter = sniff_delimiter(text)
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
+            if self._only is None:
+                rows = list(reader)
+            else:
+                keep = sorted(self._only)
+                width = keep[-1] + 1 if keep else 0
+                blank = [""] * width
+                rows = []
+                append = rows.append
+                for row in reader:
+                    out = blank.copy()
+                    n = len(row)
+                    for c in keep:
+                        if c < n:
+                            out[c] = row[c]
+                    append(out)
         except csv.Error as exc:
             raise RunError("csv-unreadable", path=path, detail=str(exc)) from None
         if len(rows) > MAX_RECORDS:
             raise RunError("list-too-long", path=path, limit=MAX_RECORDS)
         breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
         if breaks > len(rows) and text.strip():  # a quoted cell holds a line break
-            self.lines = _record_lines(text, self.delimiter)
+            self.lines = _record_lines(text, self.delimiter or ",")
         del text
+        return SheetData(self.sheet, self._finish(rows))
+
+    def _finish(self, rows: list[list[str]]) -> list[list[object]]:
+        """Rows padded to one width, legacy-encoded text converted."""
         width = max(map(len, rows), default=0)
-        font = _FONTS.get(self.encoding)
+        font = _FONTS.get(self.encoding or "")
         converted: dict[str, str] = {}
         for i, row in enumerate(rows):
             if len(row) < width:
@@ -101,7 +148,7 @@ class CsvWorkbook:
                         if hit is None:
                             hit = converted[v] = fix_text(v, font)[0]
                         row[c] = hit
-        return SheetData(self.sheet, rows)  # type: ignore[arg-type]
+        return rows  # type: ignore[return-value]
 
 
 def decode(raw: bytes) -> tuple[str, str]:
