@@ -61,8 +61,9 @@ def test_round_trip_hashes_equal_those_of_the_originals(hashed) -> None:
     source, out, summary = hashed
     original = read_list(source, "Giảm nghèo")
     people = read_hashed(out, "Giảm nghèo")
-    assert summary["rows"] == 4 and summary["excluded"] == 1
-    assert summary["salt_check"] == salt_check(SECRET) == people.salt_check
+    assert summary["rows"] == 4 and summary["excluded"] == 1 and summary["source"] == "ds-ho-ngheo.xlsx"
+    assert set(summary) == {"output", "source", "rows", "excluded", "columns"}  # never the secret
+    assert salt_check(SECRET) == people.salt_check
     assert summary["columns"] == ["Dòng gốc", "Mã băm CCCD", "Mã băm họ tên + năm sinh", "Mã xã", "Giới tính",
                                   "Mã hộ", "Quan hệ với chủ hộ"]
     assert people.kind == "hashed" and people.programme == "Giảm nghèo"
@@ -166,7 +167,7 @@ def test_info_sheet_says_what_the_file_is(hashed) -> None:
 def test_keep_by_header_or_field_and_never_the_identity(tmp_path: Path) -> None:
     source = write_list(tmp_path / "ds.xlsx")
     summary = hash_list(source, secret=SECRET, output=tmp_path / "a.xlsx", keep=["thon", "Năm sinh"])
-    assert summary["kept"] == ["Thôn", "Năm sinh"]
+    assert summary["columns"][5:] == ["Thôn", "Năm sinh"]
     people = read_hashed(tmp_path / "a.xlsx", "GN")
     assert people.extra["Thôn"] == ["Thôn 1", "Thôn 1", "Thôn 2", "Thôn 3"]
     assert people.thon == ["Thôn 1", "Thôn 1", "Thôn 2", "Thôn 3"]
@@ -216,7 +217,7 @@ def test_is_hashed_and_a_hashed_list_read_as_a_list(hashed, tmp_path: Path) -> N
     assert not is_hashed(csv) and not is_hashed(tmp_path / "khong-co.xlsx")
     with pytest.raises(UsageError) as exc:
         read_list(out, "GN")
-    assert exc.value.code == "hashed-needs-salt" and "--salt-file" in exc.value.message()
+    assert exc.value.code == "hashed-needs-secret" and "--salt-file" in exc.value.message()
 
 
 def test_hashed_list_with_its_check_removed_is_damaged(hashed) -> None:
@@ -256,7 +257,7 @@ def test_salt_file_missing_empty_or_short(tmp_path: Path) -> None:
 
 
 def test_errors_have_both_languages() -> None:
-    for code in ("salt-missing", "salt-too-short", "salt-too-large", "hashed-needs-salt", "hashed-other-secret",
+    for code in ("salt-missing", "salt-too-short", "salt-too-large", "hashed-needs-secret", "hashed-other-secret",
                  "hashed-damaged"):
         err = RunError(code, path="a.xlsx", size=3, minimum=16, expected="a", found="b", what="x", what_en="x")
         assert "{" not in err.message() and "{" not in err.message("en")

@@ -192,7 +192,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp khóa “{path}” lớn bất thường ({size} byte); có thể đã chọn nhầm tệp. Tệp khóa là một dòng ngẫu nhiên dài.",
         "Key file “{path}” is unusually large ({size} bytes); perhaps the wrong file was given. A key file is one long random line.",
     ),
-    "hashed-needs-salt": (
+    "hashed-needs-secret": (
         "“{path}” là danh sách đã băm (hash-list): cần --salt-file với đúng tệp khóa đã dùng khi băm.",
         "“{path}” is a hashed list (hash-list): give --salt-file with the key file it was hashed with.",
     ),
@@ -296,5 +296,5 @@ _KIND: dict[str, type[RunError]] = {
                     OutputError),
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
                      "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",
-                     "hashed-needs-salt"), UsageError),
+                     "hashed-needs-secret"), UsageError),
 }

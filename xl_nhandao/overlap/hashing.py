@@ -116,9 +116,9 @@ def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
               output: Path, keep: Sequence[str] = (), force: bool = False, provinces: set[str] | None = None,
               scheme: str = "2025") -> dict[str, object]:
     """Write the hashed copy of the list ``path`` to ``output`` (see the module's
-    docstring); returns a summary: ``output``, ``file``, ``sheet``, ``rows`` written,
-    ``excluded`` (rows not hashed: no name and no valid CCCD), ``columns`` written,
-    ``kept`` (the ``keep`` columns' headers) and ``salt_check``."""
+    docstring); returns a summary (the ``hash-list --json`` document): ``output``,
+    ``source`` (the list's file name), ``rows`` written, ``excluded`` (rows not hashed:
+    no name and no valid CCCD) and the ``columns`` written. Never the secret."""
     path, output = Path(path), Path(output)
     if len(secret) < MIN_SECRET:
         raise RunError("salt-too-short", path="", size=len(secret), minimum=MIN_SECRET)
@@ -208,8 +208,8 @@ def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
         Package(buffer.getvalue(), {ws.index: table}, xf).write(tmp)
 
     write_atomic(output, write)
-    return {"output": str(output), "file": people.files[0], "sheet": read.sheet, "rows": n,
-            "excluded": len(people.excluded), "columns": columns, "kept": titles, "salt_check": check}
+    return {"output": str(output), "source": people.files[0], "rows": n, "excluded": len(people.excluded),
+            "columns": columns}
 
 
 def _kept_column(values: list[object], amount: bool) -> tuple[str, bool, list[object]]:

@@ -268,7 +268,7 @@ def _choose_sheet(reader: Reader, source: WorkbookSource, path: Path, sheet: str
         key, header = missing[0]
         raise RunError("map-header-missing", key=key, header=header, path=str(path), sheets=_quoted(names))
     if is_hashed(path):
-        raise RunError("hashed-needs-salt", path=str(path))
+        raise RunError("hashed-needs-secret", path=str(path))
     raise RunError("list-no-name-column", path=str(path), sheets=_quoted(names))
 
 
