@@ -156,6 +156,66 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Trang “{sheet}” của “{path}” không có cột Quyết định, nên không đọc được quyết định nào. Hãy đặt lại tiêu đề “Quyết định” cho cột ấy (hoặc chép cột từ tệp rà soát gốc) rồi chạy lại.",
         "Sheet “{sheet}” of “{path}” has no Quyết định (decision) column, so no decision can be read. Give that column its header “Quyết định” again (or copy it from the original review) and run again.",
     ),
+    "list-sheet-unknown": (
+        "“{path}” không có trang “{sheet}”. Các trang có trong tệp: {sheets}.",
+        "“{path}” has no sheet “{sheet}”. Its sheets: {sheets}.",
+    ),
+    "list-no-name-column": (
+        "Không tìm thấy cột họ tên trong “{path}” (trang đã xem: {sheets}). Hãy chỉ rõ cột bằng --map, ví dụ --map \"ho_ten=Tên chủ hộ,cccd=Số ĐDCN\".",
+        "No name column found in “{path}” (sheets looked at: {sheets}). Name the columns with --map, e.g. --map \"ho_ten=Tên chủ hộ,cccd=Số ĐDCN\".",
+    ),
+    "map-invalid": (
+        "--map “{value}” không đúng dạng; ghi trường=Tiêu đề cột, cách nhau bằng dấu phẩy, ví dụ --map \"ho_ten=Tên chủ hộ,cccd=Số ĐDCN\".",
+        "--map “{value}” is not well-formed; write field=Column header, separated by commas, e.g. --map \"ho_ten=Tên chủ hộ,cccd=Số ĐDCN\".",
+    ),
+    "map-key-unknown": (
+        "--map: không có trường “{key}”. Các trường: {keys}.",
+        "--map: there is no field “{key}”. The fields: {keys}.",
+    ),
+    "map-header-missing": (
+        "--map {key}=“{header}”: không thấy cột tiêu đề “{header}” trong “{path}” (trang đã xem: {sheets}). Kiểm tra lại chữ trong ô tiêu đề.",
+        "--map {key}=“{header}”: no column headed “{header}” in “{path}” (sheets looked at: {sheets}). Check the header cell's text.",
+    ),
+    "keep-unknown": (
+        "--keep “{column}”: “{path}” không có cột này (trang “{sheet}”). Ghi đúng tiêu đề cột, hoặc tên trường như thon, ma_ho.",
+        "--keep “{column}”: “{path}” has no such column (sheet “{sheet}”). Give the column's header, or a field name such as thon, ma_ho.",
+    ),
+    "keep-identity": (
+        "--keep “{column}”: không được giữ nguyên cột họ tên hay số định danh; danh sách băm chỉ ghi chúng dưới dạng mã băm.",
+        "--keep “{column}”: the name and identity-number columns cannot be kept in clear; a hashed list holds them only as hashes.",
+    ),
+    "csv-unreadable": (
+        "Không đọc được tệp csv “{path}” ({detail}). Hãy mở bằng Excel và lưu lại dạng .xlsx hoặc “CSV UTF-8”.",
+        "Cannot read the csv file “{path}” ({detail}). Open it in Excel and save it as .xlsx or “CSV UTF-8”.",
+    ),
+    "list-too-long": (
+        "Danh sách “{path}” dài hơn {limit} dòng. Hãy tách thành nhiều tệp (ví dụ theo tỉnh) rồi đưa từng tệp với --against.",
+        "The list “{path}” is longer than {limit} rows. Split it into several files (by province, say) and give each with --against.",
+    ),
+    "salt-missing": (
+        "Không tìm thấy tệp khóa “{path}”. Tạo một tệp khóa dùng chung (một dòng ngẫu nhiên dài, giữ bí mật), ví dụ: python -c \"import secrets; print(secrets.token_hex(32))\" > khoa.txt",
+        "Key file “{path}” not found. Make a shared key file (one long random line, kept secret), e.g.: python -c \"import secrets; print(secrets.token_hex(32))\" > key.txt",
+    ),
+    "salt-too-short": (
+        "Tệp khóa “{path}” chỉ có {size} byte; khóa cần ít nhất {minimum} byte để không đoán được. Tạo khóa mới (một dòng ngẫu nhiên dài), ví dụ: python -c \"import secrets; print(secrets.token_hex(32))\" > khoa.txt",
+        "Key file “{path}” has only {size} {size:byte|bytes}; a key needs at least {minimum} bytes so it cannot be guessed. Make a new one (one long random line), e.g.: python -c \"import secrets; print(secrets.token_hex(32))\" > key.txt",
+    ),
+    "salt-too-large": (
+        "Tệp khóa “{path}” lớn bất thường ({size} byte); có thể đã chọn nhầm tệp. Tệp khóa là một dòng ngẫu nhiên dài.",
+        "Key file “{path}” is unusually large ({size} bytes); perhaps the wrong file was given. A key file is one long random line.",
+    ),
+    "hashed-needs-secret": (
+        "“{path}” là danh sách đã băm (hash-list): cần --salt-file với đúng tệp khóa đã dùng khi băm.",
+        "“{path}” is a hashed list (hash-list): give --salt-file with the key file it was hashed with.",
+    ),
+    "hashed-other-secret": (
+        "“{path}” được băm bằng một khóa khác với tệp khóa đã cho (mã kiểm tra {expected}, tệp ghi {found}), nên không dòng nào so khớp được. Hãy dùng đúng tệp khóa đã dùng khi chạy hash-list.",
+        "“{path}” was hashed with another key than the key file given (check {expected}, the file says {found}), so no row can match. Use the key file hash-list was run with.",
+    ),
+    "hashed-damaged": (
+        "“{path}” ghi là danh sách đã băm nhưng thiếu {what}; có thể tệp đã bị sửa. Hãy xin đơn vị gửi lại tệp kết quả hash-list.",
+        "“{path}” says it is a hashed list but lacks {what_en}; it may have been edited. Ask for the hash-list output again.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -241,9 +301,13 @@ _KIND: dict[str, type[RunError]] = {
                      "xls-unsupported", "format-unsupported", "corrupt", "duplicate-sheet", "zip-bomb", "too-many-rows",
                      "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
                      "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review",
-                     "review-key-missing", "review-decision-missing"), InputError),
+                     "review-key-missing", "review-decision-missing", "list-no-name-column",
+                     "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
+                     "hashed-other-secret", "hashed-damaged"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed"),
                     OutputError),
-    **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument"), UsageError),
+    **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
+                     "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",
+                     "hashed-needs-secret"), UsageError),
 }
