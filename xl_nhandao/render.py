@@ -225,7 +225,7 @@ def print_overlap(result, out, lang: Lang) -> None:
                          ("Trùng chắc chắn" if vi else "Match", "right"),
                          ("Có thể trùng" if vi else "Possible", "right"),
                          ("Trợ giúp tính hai lần" if vi else "Support counted twice", "right")):
-        table.add_column(col, justify=justify)
+        table.add_column(col, justify=justify, overflow="fold")  # a file name is shown whole
     for p in result.programmes():
         table.add_row(escape(str(p["programme"])), escape(str(p["file"])), fmt_int(p["compared"], lang),
                       fmt_int(p["match"], lang), fmt_int(p["possible"], lang), fmt_int(p["events_counted_twice"], lang))

@@ -215,7 +215,7 @@ def _overlap_step(res: DemoResult, today: date) -> None:
     res.review = res.folder / "ra-soat-trung-lap.xlsx"
     res.overlap = overlap([res.output], [Against(p, name) for p, name in lists], today=today)
     res.overlap.save(res.review)
-    res.decided_output = res.folder / f"tong-hop-{PROVINCE}-{PERIOD}-sau-ra-soat.xlsx"
+    res.decided_output = res.folder / "tong-hop-sau-ra-soat.xlsx"
     res.decided = consolidate([res.submissions], PERIOD, str(res.expect_file), PROVINCE, today,
                               decided=decided_for_consolidation(res.review))
     write_consolidation(res.decided, res.decided_output)

@@ -148,7 +148,17 @@ def campaign_people(merged: dict[str, list[object]]) -> tuple[People, list[Event
 
 
 def _provinces(people: People) -> set[str]:
-    return {c[:2] for c in people.commune if isinstance(c, str) and len(c) == 5}
+    """The provinces of the campaign's communes: commune names in a list are looked up
+    there first (names repeat across provinces)."""
+    from ..vn import adminunits
+
+    out = set()
+    for code in set(people.commune):
+        if isinstance(code, str):
+            unit = adminunits.lookup(code, "2025", "Xã") or adminunits.lookup(code, "2004", "Xã")
+            if unit is not None and unit.province_code:
+                out.add(unit.province_code)
+    return out
 
 
 # -- the search --------------------------------------------------------------------------
