@@ -226,14 +226,26 @@ def _side(p: People, vocab_f: _Vocab, vocab_a: _Vocab, vocab_t: _Vocab, units: _
     side = _Side(n, cccd, year, commune, gender, folded, full, loose, accented, plain, variant, dropped, thon,
                  padded, unit)
     side.person = np.arange(n, dtype=np.int64)
-    if n and p.has_events:
-        # a recipients list names one person on several rows: rows alike in every field
-        # compared are one person (not look-alikes)
-        sig = np.stack([folded.astype(np.int64), year.astype(np.int64), commune.astype(np.int64),
-                        thon.astype(np.int64), cccd], axis=1)
-        _, side.person = np.unique(sig, axis=0, return_inverse=True)
-        side.person = side.person.ravel().astype(np.int64)
+    if n and (p.kind == "campaign" or p.has_events):
+        # A recipients list names one person on several rows, and two units may register
+        # one person: rows alike in every field compared (and no two CCCDs) are one
+        # person, not look-alikes. In other lists such rows stay two people.
+        side.person = _persons(side)
     return side
+
+
+def _persons(s: _Side) -> np.ndarray:
+    """Rows alike in name, birth year, commune and village are one person, unless the
+    group holds two different CCCDs (then each row is its own)."""
+    sig = np.stack([s.folded.astype(np.int64), s.year.astype(np.int64), s.commune.astype(np.int64),
+                    s.thon.astype(np.int64)], axis=1)
+    _, group = np.unique(sig, axis=0, return_inverse=True)
+    group = group.ravel().astype(np.int64)
+    has = s.cccd >= 0
+    pairs = np.unique(np.stack([group[has], s.cccd[has]], axis=1), axis=0)
+    distinct = np.bincount(pairs[:, 0], minlength=int(group.max()) + 1) if len(pairs) else \
+        np.zeros(int(group.max()) + 1, np.int64)
+    return np.where(distinct[group] > 1, group.max() + 1 + np.arange(s.n), group)
 
 
 # -- blocks ----------------------------------------------------------------------------
@@ -425,6 +437,7 @@ _LR_YEAR_SAME, _LR_YEAR_OFF = 0.85 / (1 / 3), 0.15 / (2 / 3)
 _LR_THON_SAME, _LR_THON_OTHER = 0.8 / 0.15, 0.2 / 0.85
 _M_NAME = np.array([0.85, 0.75, 0.03, 0.06])  # same, same without diacritics, accent, typo
 _U_TYPO = 0.004  # a random pair of names one letter apart (An/Anh, Lan/Lam)
+_PRIOR_ROWS, _PRIOR_FREQ = 1000, 1 / 2000  # a typical full name: one person in 2,000
 
 
 def _score(L: _Side, R: _Side, a: np.ndarray, b: np.ndarray, flags: np.ndarray, block: np.ndarray,
@@ -432,7 +445,9 @@ def _score(L: _Side, R: _Side, a: np.ndarray, b: np.ndarray, flags: np.ndarray, 
     """Posterior probability of one person: prior 1 / (rows of the block), times the
     likelihood ratios of name (by its frequency), year, village and the place."""
     level = np.select([(flags & f) != 0 for f in _NAME_LEVEL_FLAG], [0, 1, 2, 3], 3)
-    freq = np.maximum(bearers[np.maximum(L.folded[a], 0)] / total, 1.0 / total)
+    # the name's frequency, smoothed towards a typical name's: a short list (a commune's
+    # Tết list) says little about how common a name is
+    freq = (bearers[np.maximum(L.folded[a], 0)] + _PRIOR_ROWS * _PRIOR_FREQ) / (total + _PRIOR_ROWS)
     u = np.where(level == 3, _U_TYPO, freq)
     lr = _M_NAME[level] / u
     lr = lr * np.where((flags & YEAR_SAME) != 0, _LR_YEAR_SAME, np.where((flags & YEAR_OFF) != 0, _LR_YEAR_OFF, 1.0))
@@ -562,17 +577,21 @@ def _hashed(campaign: People, other: People, secret: bytes | None) -> Found:
             by_cccd.setdefault(hc, []).append(j)
         if hn:
             by_name.setdefault(hn, []).append(j)
-    rows: list[tuple[int, int, int, int, int]] = []  # a, b, basis-ish kind, flags, bearers
+    rows: list[tuple[int, int, int, int, int]] = []  # a, b, kind (0 CCCD, 1 name), flags, bearers
     for i in range(len(campaign)):
         c = campaign.cccd[i]
-        if c:
-            for j in by_cccd.get(hash_cccd(secret, c), ()):
+        mine = hash_cccd(secret, c) if c else None
+        if mine:
+            for j in by_cccd.get(mine, ()):
                 rows.append((i, j, 0, HASH_CCCD | CCCD, 0))
         name, year = campaign.name[i], campaign.birth_year[i]
         if name and year:
             for dy in (0, -1, 1):
                 h = hash_name(secret, name, year + dy)
                 for j in by_name.get(h, ()) if h else ():
+                    theirs, g = other.cccd_hash[j], other.gender[j]
+                    if (mine and theirs and mine != theirs) or (g and campaign.gender[i] and g != campaign.gender[i]):
+                        continue  # two CCCDs that differ, or two genders: not one person
                     f = HASH_NAME | (YEAR_SAME if dy == 0 else YEAR_OFF)
                     rc, lc = other.commune[j], campaign.commune[i]
                     f |= COMMUNE_MISSING if not rc or not lc else COMMUNE_SAME if rc == lc else COMMUNE_OTHER
@@ -588,7 +607,8 @@ def _hashed(campaign: People, other: People, secret: bytes | None) -> Found:
     score = np.where(kind == 0, 1.0, np.where((flags & COMMUNE_SAME) != 0, 0.92, 0.4) / np.maximum(block, 1))
     score = np.where((kind == 1) & ((flags & YEAR_OFF) != 0), score * 0.8, score).astype(np.float32)
     alike = (kind == 1) & ((flags & COMMUNE_SAME) != 0)
-    lo = np.log(np.clip(score, 1e-9, 1 - 1e-9)) - np.log1p(-np.clip(score, 1e-9, 1 - 1e-9))
+    p = np.clip(score.astype(np.float64), 1e-9, 1 - 1e-9)
+    lo = np.log(p) - np.log1p(-p)
     amb = np.maximum(_lookalikes(a, b, alike, lo), _lookalikes(b, a, alike, lo))
     confident = alike & (amb == 0) & ((flags & YEAR_SAME) != 0)
     level[confident] = MATCH
