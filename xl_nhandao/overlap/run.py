@@ -98,8 +98,10 @@ class OverlapResult:
         """Write the review workbook (``overlap -o``)."""
         from .review import write_review
 
+        label = "Lưu ý" if lang == "vi" else "Note"
+        notes = {f"{label} {i}": n.text(lang) for i, n in enumerate(self.notices, start=1)}
         write_review(Path(path), self.pairs, self.twice, self.campaign, self.lists, inputs=self.inputs,
-                     mask=mask, lang=lang, force=force, summary={"notices": self.notices})
+                     mask=mask, lang=lang, force=force, summary=notes or None)
 
     def frames(self) -> dict[str, object]:
         """The pairs and the events counted twice as pandas DataFrames."""

@@ -1,6 +1,6 @@
 """Time reading a large programme list (``read_list``) and hashing it (``hash_list``).
 
-    python scripts/bench_lists.py --rows 200000 [--dir /tmp/xlnd-bench] [--csv]
+    python benchmarks/lists.py --rows 200000 [--dir /tmp/xlnd-bench] [--csv]
 
 Builds the list once (synthetic people; a title block; one row per household member,
 the members leaving the place cells blank), then reads it and prints rows per second.
