@@ -644,3 +644,9 @@ def test_name_key_properties(name):
     assert key.count(" ") == name.count(" ")
     # the key keeps everything but the tones: stripping it gives the folded name
     assert strip_diacritics("".join(c for c in key if not c.isdigit())) == fold(name)
+
+
+def test_a_name_read_two_ways_is_read_as_a_name() -> None:
+    """"Vò Thuû" is Vũ Thuỷ in TCVN3 and Vị Thủ in VNI, both Vietnamese: the reading made
+    of syllables common in names wins (found by the property test above)."""
+    assert fix_text(_unicode_to_tcvn3("Vũ Thuỷ")) == ("Vũ Thuỷ", "tcvn3")

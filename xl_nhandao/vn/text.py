@@ -642,10 +642,10 @@ def _out_of_place(token: str, name: str) -> bool:
 class _Reading:
     """The evidence for reading a cell's words as legacy text in one encoding."""
 
-    __slots__ = ("against", "known", "lettered", "medium", "mixed", "prior", "strong", "swaps", "weak")
+    __slots__ = ("against", "known", "lettered", "medium", "mixed", "named", "prior", "strong", "swaps", "weak")
 
     def __init__(self) -> None:
-        self.strong = self.medium = self.weak = self.against = self.known = self.mixed = 0
+        self.strong = self.medium = self.weak = self.against = self.known = self.mixed = self.named = 0
         self.swaps = self.lettered = 0
         self.prior = 0.0
 
@@ -656,10 +656,11 @@ class _Reading:
             return 0
         return 6 * self.strong + 3 * self.medium + 2 * self.weak - self.against
 
-    def key(self) -> tuple[int, int, int, float]:
+    def key(self) -> tuple[int, int, int, int, float]:
         """Orders two readings: score, then words in the case of the cell, then
-        words that are known syllables, then the tone prior."""
-        return (self.score, -self.mixed, self.known, self.prior)
+        words common in people's names ("Vũ Thuỷ", not "Vị Thủ"), then words that
+        are known syllables, then the tone prior."""
+        return (self.score, -self.mixed, self.named, self.known, self.prior)
 
 
 def _reading(tokens: list[str], plain: list[bool], name: str, context: bool,
@@ -717,6 +718,7 @@ def _reading(tokens: list[str], plain: list[bool], name: str, context: bool,
             r.against += 2
         if valid:
             r.known += _word_key(lower) in _known_syllables()
+            r.named += _word_key(lower) in _name_syllables()
             r.prior += sum(_TONE_PRIOR[_VN_SPLIT[c][1]] for c in lower if c in _VN_SPLIT)
             if name == "vni" and lower_cell and len(word) > 1 and word.isupper():
                 r.mixed += 1  # "LƯ" in "Cao Kim LƯ": the TCVN3 "Lệ" fits better
@@ -727,6 +729,27 @@ def _reading(tokens: list[str], plain: list[bool], name: str, context: bool,
 
 
 _KNOWN: set[str] = set()
+
+#: Syllables common in people's names: family names, middle names and the most common
+#: given names (tone-placement insensitive keys). When two readings of a name are both
+#: Vietnamese, the one made of these is the name ("Vò Thuû" is Vũ Thuỷ in TCVN3, not
+#: Vị Thủ in VNI).
+_NAME_WORDS = (
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh mai đoàn lương hà trịnh "
+    "cao lâm tô châu tạ lưu thái kiều quách chu từ vương triệu mạc trương tăng lục nông vi ma hứa khổng "
+    "văn thị đức minh quang hữu công xuân đình ngọc thành tấn thanh trọng anh bá duy thu kim mỹ bích hồng "
+    "thùy thuỳ phương diệu hoài an bình cường dũng hùng hải long nam phúc quân sơn thắng tuấn trung hòa hoà "
+    "lộc tài khánh huy hưng đạt phong tiến vinh toàn nghĩa lợi tâm chiến thuận quý thịnh khoa hiếu kiên "
+    "mạnh nhân phát sang tú việt hậu trí bảo tùng hiền lan hoa hương mai nga hạnh loan thảo trang linh yến "
+    "hằng thủy thuỷ tuyết nhung huệ cúc đào liên vân dung oanh sen lựu mơ hiền lệ nhàn thoa gấm lài nguyệt "
+    "quyên diễm trinh my vy thắm tươi bảy sáu tư ba tám")
+_NAMED: set[str] = set()
+
+
+def _name_syllables() -> set[str]:
+    if not _NAMED:
+        _NAMED.update(_word_key(w) for w in _NAME_WORDS.split())
+    return _NAMED
 
 
 def _known_syllables() -> set[str]:
