@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
@@ -44,6 +44,20 @@ def plural(n: int, one: str, many: str) -> str:
 
 def fmt_date(d: date, lang: Lang = "vi") -> str:
     return d.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A message named by a code in a catalogue of ``(vi, en)`` templates (the subclass's
+    ``CATALOGUE``), with its parameters: reasons, notices."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+    CATALOGUE: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def text(self, lang: Lang = "vi") -> str:
+        vi, en = self.CATALOGUE[self.code]
+        return render(vi if lang == "vi" else en, self.params, lang)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..i18n import Lang, render
+from ..i18n import Coded, Lang
 from ..validate import Report
 from ..vn.periods import Period
 from ..workbook import standard
@@ -48,14 +48,10 @@ _REASONS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: dict[str, object] = field(default_factory=dict, hash=False)
+class Reason(Coded):
+    """Why a submission or a row is not counted (the ledger, ``LoaiTru``)."""
 
-    def text(self, lang: Lang = "vi") -> str:
-        vi, en = _REASONS[self.code]
-        return render(vi if lang == "vi" else en, self.params, lang)
+    CATALOGUE = _REASONS
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..i18n import Lang, render
+from ..i18n import Coded, Lang
 
 #: The campaign's own name as a "programme" (inside-campaign pairs).
 CAMPAIGN = "Cuộc vận động"
@@ -113,14 +113,10 @@ _REASONS: dict[str, tuple[str, str]] = {
                          "same person, same value {value} đồng, dates {days} {days:day|days} apart"),
 }
 
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: dict[str, object] = field(default_factory=dict, hash=False)
+class Reason(Coded):
+    """Why two rows may be one person (or a support event was counted twice)."""
 
-    def text(self, lang: Lang = "vi") -> str:
-        vi, en = _REASONS[self.code]
-        return render(vi if lang == "vi" else en, self.params, lang)
+    CATALOGUE = _REASONS
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..consolidate.rowwriter import Table
+from ..consolidate.rowwriter import column_letter as _letter
 from ..i18n import Lang, fmt_int
 from ..vn.text import fold, nfc
 from ..vn.values import EXCEL_EPOCH
@@ -563,15 +564,6 @@ def _sheet(wb, name: str, lang: Lang, landscape: bool = True):  # type: ignore[n
     ws.set_footer(f"&C&\"Times New Roman\"&10{page} &P / &N")
     ws.fit_to_pages(1, 0)
     return ws
-
-
-def _letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 _PAGE_HEADER = {

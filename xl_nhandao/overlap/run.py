@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import RunError
-from ..i18n import Lang, render
+from ..i18n import Coded, Lang
 from .model import CAMPAIGN, LEVELS, Event, EventTwice, Pair, People
 
 #: Notices about the run (a list matching nothing because of the secret …), vi / en.
@@ -28,14 +28,10 @@ _NOTICES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Notice:
-    code: str
-    params: dict[str, object] = field(default_factory=dict, hash=False)
+class Notice(Coded):
+    """Something the coordinator should know about the run (not an error)."""
 
-    def text(self, lang: Lang = "vi") -> str:
-        vi, en = _NOTICES[self.code]
-        return render(vi if lang == "vi" else en, self.params, lang)
+    CATALOGUE = _NOTICES
 
 
 @dataclass
