@@ -19,10 +19,10 @@ national run compares 500,000 campaign addresses with 1.3 million list rows:
    ratios (Fellegi–Sunter) with the prior set by the block's size and the name's weight
    by its frequency (a common name weighs less: Nguyễn is ~38% of people).
 5. **Level**: ``match`` for a shared valid CCCD, or a confident pair (name the same, or
-   the same where one side has no diacritics; same commune; birth year within one;
-   score ≥ 0.9) that nothing else looks like — when two rows on one side cannot be told
-   apart by any field, every pair they make is ``possible``. Everything else kept is
-   ``possible``.
+   the same where one side has no diacritics; same commune and birth year; no village
+   that differs; score ≥ 0.9) that nothing else looks like — when another row on one
+   side is within a factor of 10 of the pair's odds, no field tells them apart and every
+   such pair is ``possible``. Everything else kept is ``possible``.
 
 Why numpy and rapidfuzz rather than a database engine: the blocks above are sorted
 ranges, which numpy expands at memory speed, and the only string comparison needed is
