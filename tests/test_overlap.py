@@ -190,6 +190,8 @@ def test_consolidate_with_decisions_counts_a_decided_person_once_and_leaves_out_
     assert decided["totals"]["dia_chi_co_ho_so"] == before["totals"]["dia_chi_co_ho_so"] - 1
     assert decided["totals"]["luot_tro_giup"] == before["totals"]["luot_tro_giup"]
     assert decided["duplicates_across_units"] == before["duplicates_across_units"] + 1
+    trung = load_workbook(d.parent / "th.xlsx", read_only=True)["TrungLap"]
+    assert any(c == "Quyết định Trùng (sổ rà soát)" for row in trung.iter_rows(values_only=True) for c in row)
 
 
 def test_mask_leaves_no_identity_number_in_the_review(tmp_path: Path, capsys) -> None:

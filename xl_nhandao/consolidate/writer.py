@@ -518,7 +518,8 @@ def _duplicates(wb, f, result: Consolidation) -> None:
     for pair in result.duplicates:
         match = pair.level == "match"
         level = "Trùng (tính 1 lần)" if match else "Có thể trùng"
-        basis = "Cùng số CCCD" if pair.basis == "cccd" else "Cùng họ tên, năm sinh, xã"
+        basis = {"cccd": "Cùng số CCCD", "decision": "Quyết định Trùng (sổ rà soát)"}.get(
+            pair.basis, "Cùng họ tên, năm sinh, xã")
         action = "Đã tính một lần trong tổng" if match else "Cần cán bộ kiểm tra"
         cells = [(level, widths[0]), (basis, widths[1]), (action, widths[16])]
         ws.write_string(r, 0, level, f["red_wrap"] if match else f["yellow_wrap"])
