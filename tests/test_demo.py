@@ -1,5 +1,6 @@
 """``xl-nhandao demo``: the README's first command works and shows every situation a
-coordinator meets (late, resubmitted, rejected, missing, a person in two communes)."""
+coordinator meets (late, resubmitted, rejected, missing, a person in two communes, other
+programmes' lists, support counted twice)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def test_every_situation_is_in_the_demo(demo) -> None:
     assert [p.level for p in result.duplicates] == ["match"]
     assert result.rows["read"] == result.rows["counted"] + result.rows["excluded"]
     assert result.rows["excluded"] > 0 and demo.annotated
+
+
+def test_the_overlap_step_finds_the_lists_people_and_leaves_out_support_counted_twice(demo) -> None:
+    ov = demo.overlap
+    by = {p["programme"]: p for p in ov.programmes()}
+    poverty, tet = by["Giảm nghèo bền vững"], by["Tết Nhân ái"]
+    assert poverty["excluded"] == 0 and poverty["match"] >= 50  # .VnTime names, CCCDs typed as numbers
+    assert tet["events_counted_twice"] == len(ov.twice) == 6
+    assert by["Cuộc vận động"]["match"] >= 1  # the person registered by two communes
+    before, after = demo.result.totals, demo.decided.totals
+    assert after["luot_tro_giup"] == before["luot_tro_giup"] - 6
+    assert before["gia_tri_tro_giup"] - after["gia_tri_tro_giup"] == sum(t.campaign.value for t in ov.twice)
+    rows = demo.decided.rows
+    assert rows["read"] == rows["counted"] + rows["excluded"] == demo.result.rows["read"]
+    assert load_workbook(demo.review, read_only=True).sheetnames[:3] == ["TomTat", "TrungLap", "SuKienTrung"]
 
 
 def test_outputs_exist_and_are_valid(demo) -> None:
