@@ -1,0 +1,315 @@
+"""The official report templates (``templates/*.xlsx``, SPEC §5.5): built by
+``scripts/build_templates.py`` and committed as built; every placeholder a known field and
+filter; each an A4 official document (Decree 30/2020: Times New Roman, the heading block,
+number and date lines, title, "Nơi nhận", signature) that prints fitted to the page width
+with its table header repeated. The comparison helper of the golden tests finds every kind
+of difference it is meant to find.
+
+How the templates print is looked at with ``scripts/render_reports.py`` (not in CI)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from xlsxdiff import diff_workbooks
+
+from xl_nhandao.workbook import codes
+from xl_nhandao.workbook.indicators import INDICATORS
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+NAMES = ["bang-so-lieu", "danh-sach-dia-chi", "bang-so-lieu-6-thang", "bang-so-lieu-nam", "so-nop-bao-cao"]
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?:\|\s*([A-Za-z_]\w*)\s*)?\}\}")
+
+#: The field names the templates may use (fixed for issue 8; ``xl_nhandao/report/fields.py``).
+CODES = [i.code for i in INDICATORS]
+SCALARS = {
+    *CODES,
+    "chi_tieu.gia_tri", "chi_tieu.dia_chi_moi", "chi_tieu.nguoi_dung_dau",
+    "don_vi.ma", "don_vi.ten", "don_vi.cap", "to_chuc.ten", "to_chuc.cap_tren", "dia_danh",
+    "ky.nhan", "ky.ten", "ky.nam", "ky.tu_ngay", "ky.den_ngay", "ngay_bao_cao",
+    "so_van_ban", "nguoi_lap", "nguoi_ky", "chuc_vu_ky",
+    "so_don_vi", "so_don_vi_da_nop", "so_don_vi_nop_muon", "so_don_vi_chua_nop", "so_don_vi_bi_tu_choi",
+    "so_dia_chi_de_xuat",
+}
+LISTS = {
+    "dv": {"stt", "ma", "ten", *CODES, "chi_tieu_gia_tri", "chi_tieu_dia_chi_moi", "chi_tieu_nguoi_dung_dau"},
+    "dc": {"stt", "ma", "ho_ten", "nam_sinh", "gioi_tinh", "dan_toc", "thon", "ma_xa", "xa", "don_vi", "doi_tuong",
+           "hoan_canh", "nhu_cau", "ngay_lap_ho_so", "ngay_phe_duyet", "ngay_inhandao", "trang_thai"},
+    "nb": {"stt", "ma", "ten", "tep", "ngay_lap", "trang_thai", "ly_do", "dia_chi", "loi", "canh_bao"},
+}
+FILTERS = {"chu", "ngay_van_ban", "ngay", "hoa", "so"}
+
+
+def _build_module():
+    """``scripts/build_templates.py`` as a module."""
+    if "build_templates" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_templates", ROOT / "scripts" / "build_templates.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["build_templates"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["build_templates"]
+
+
+def _placeholders(path: Path) -> list[tuple[str, str, str, str | None]]:
+    """(sheet, cell, field, filter) of every placeholder in the workbook."""
+    wb = openpyxl.load_workbook(path)
+    out = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    out += [(ws.title, c.coordinate, m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(c.value)]
+    return out
+
+
+def test_the_committed_templates_are_what_the_script_builds(tmp_path: Path) -> None:
+    from xl_nhandao.workbook.xlsxcompare import workbook_parts_differ
+
+    build = _build_module()
+    assert sorted(build.BUILDERS) == sorted(NAMES)
+    for name, make in build.BUILDERS.items():
+        fresh = tmp_path / f"{name}.xlsx"
+        build.save(make(), fresh)
+        assert workbook_parts_differ(fresh, TEMPLATES / f"{name}.xlsx") == [], (
+            f"templates/{name}.xlsx is stale: run python scripts/build_templates.py")
+
+
+def test_the_build_is_deterministic(tmp_path: Path) -> None:
+    from xl_nhandao.workbook.xlsxcompare import workbook_parts_differ
+
+    build = _build_module()
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    build.save(build.BUILDERS["bang-so-lieu"](), a)
+    build.save(build.BUILDERS["bang-so-lieu"](), b)
+    assert workbook_parts_differ(a, b) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_placeholder_is_a_known_field_and_filter(name: str) -> None:
+    found = _placeholders(TEMPLATES / f"{name}.xlsx")
+    assert found
+    unknown = []
+    for sheet, cell, fld, flt in found:
+        prefix, _, rest = fld.partition(".")
+        known = fld in SCALARS or (prefix in LISTS and rest in LISTS[prefix])
+        if not known or (flt is not None and flt not in FILTERS):
+            unknown.append(f"{sheet}!{cell}: {fld} | {flt}")
+    assert unknown == []
+
+
+def test_no_braces_outside_placeholders() -> None:
+    """A mistyped placeholder (``{{ gia_tri }``, ``{ ky.ten }}``) would print as it is."""
+    for name in NAMES:
+        wb = openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx")
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        rest = PLACEHOLDER.sub("", c.value)
+                        assert "{" not in rest and "}" not in rest, f"{name} {ws.title}!{c.coordinate}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_sheet_is_an_official_document(name: str) -> None:
+    """Heading block (organisation left, national name and motto right), number line,
+    place-and-date line, title in bold capitals, "Nơi nhận", signature block; Times New
+    Roman everywhere."""
+    wb = openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx")
+    for ws in wb.worksheets:
+        texts = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+        org, superior = texts["{{ to_chuc.ten }}"], texts["{{ to_chuc.cap_tren }}"]
+        nation, motto = texts["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], texts["Độc lập - Tự do - Hạnh phúc"]
+        assert superior.row == nation.row == 1 and org.row == motto.row == 2
+        assert org.column < nation.column and org.font.b and nation.font.b and motto.font.b
+        assert motto.font.u == "single"
+        short_line = ws.cell(3, org.column)
+        assert short_line.font.u == "single" and set(short_line.value) == {"\u00a0"}
+        number = next(c for t, c in texts.items() if t.startswith("Số: {{ so_van_ban }}/"))
+        date_line = texts["{{ dia_danh }}, {{ ngay_bao_cao | ngay_van_ban }}"]
+        assert number.row == date_line.row and date_line.font.i and number.column < date_line.column
+        titles = [c for t, c in texts.items() if c.row > number.row and c.font.b and c.font.sz >= 13
+                  and t == t.upper() and c.alignment.horizontal == "center"]
+        assert titles, "a title in bold capitals"
+        received, signer, signature = texts["Nơi nhận:"], texts["{{ chuc_vu_ky }}"], texts["{{ nguoi_ky }}"]
+        assert received.font.b and received.font.i and received.column == 1
+        assert signer.column > received.column and signer.font.b and signature.font.b
+        assert received.row > titles[0].row and signature.row > signer.row + 2
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+        assert fonts == {"Times New Roman"}, f"{ws.title}: {fonts}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_sheet_prints_on_a4_fitted_to_width_with_its_header_repeated(name: str) -> None:
+    wb = openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx")
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_area == f"'{ws.title}'!$A$1:${openpyxl.utils.get_column_letter(ws.max_column)}${ws.max_row}"
+        first, last = (int(x) for x in ws.print_title_rows.replace("$", "").split(":"))
+        header = [ws.cell(first, c).value for c in range(1, ws.max_column + 1)]
+        assert header[0] == "STT" and all(header), header
+        assert [ws.cell(last, c).value for c in range(1, 4)] == ["(1)", "(2)", "(3)"]
+        # the table header is tall enough for its wrapped words
+        assert ws.row_dimensions[first].ht >= 30
+        # page numbers at the top, not on the first page
+        assert ws.HeaderFooter.differentFirst and ws.oddHeader.center.text == "&P"
+        assert ws.page_margins.left > ws.page_margins.right
+
+
+def _repeated_rows(ws) -> dict[int, set[str]]:
+    rows: dict[int, set[str]] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                for m in PLACEHOLDER.finditer(c.value):
+                    prefix = m.group(1).partition(".")[0]
+                    if prefix in LISTS:
+                        rows.setdefault(c.row, set()).add(prefix)
+    return rows
+
+
+@pytest.mark.parametrize(("name", "sheet", "prefix"), [
+    ("bang-so-lieu", "DonVi", "dv"), ("bang-so-lieu-6-thang", "DonVi", "dv"), ("bang-so-lieu-nam", "DonVi", "dv"),
+    ("danh-sach-dia-chi", "DanhSach", "dc"), ("so-nop-bao-cao", "NopBaoCao", "nb"),
+])
+def test_a_list_is_one_repeated_row_right_under_the_header(name: str, sheet: str, prefix: str) -> None:
+    """One row of one list's fields, unmerged, numbers typed with their formats, below the
+    repeated header; text columns wrap, number columns do not."""
+    ws = openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx")[sheet]
+    rows = _repeated_rows(ws)
+    assert list(rows.values()) == [{prefix}]
+    (r,) = rows
+    last_title = int(ws.print_title_rows.split(":")[1].replace("$", ""))
+    assert r == last_title + 1
+    assert not any(r in range(m.min_row, m.max_row + 1) for m in ws.merged_cells.ranges)
+    assert ws.row_dimensions[r].ht is None  # Excel sizes the filled rows to their text
+    for c in ws[r]:
+        assert c.value is not None and c.border.left.style == "thin"
+        if c.number_format.endswith("#,##0"):
+            assert not c.alignment.wrap_text
+
+
+def test_unit_tables_total_the_repeated_row_and_show_the_parent_counted_once() -> None:
+    for name in ("bang-so-lieu", "bang-so-lieu-6-thang", "bang-so-lieu-nam"):
+        ws = openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx")["DonVi"]
+        (r,) = _repeated_rows(ws)
+        total, parent = ws[r + 1], ws[r + 2]
+        assert total[1].value == "Cộng các đơn vị" and parent[1].value == "{{ don_vi.ten }} (không tính trùng)"
+        sums = {c.column_letter: c.value for c in total if isinstance(c.value, str) and c.value.startswith("=")}
+        assert sums and all(v == f"=SUM({k}{r}:{k}{r})" for k, v in sums.items())
+        value_col = next(c.column_letter for c in ws[r] if c.value == "{{ dv.gia_tri_tro_giup }}")
+        assert sums[value_col] == f"=SUM({value_col}{r}:{value_col}{r})"
+        assert ws[f"{value_col}{r + 2}"].value == "{{ gia_tri_tro_giup }}"
+        assert "{{ ty_le_chi_tieu_gia_tri }}" in [c.value for c in parent]
+
+
+def test_number_formats() -> None:
+    """Counts and đồng grouped (Vietnamese separators in LibreOffice whatever its locale),
+    rates one decimal, dates day first, years and codes never grouped."""
+    formats: dict[str, set[str]] = {}
+    for name in NAMES:
+        for ws in openpyxl.load_workbook(TEMPLATES / f"{name}.xlsx").worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        m = PLACEHOLDER.fullmatch(c.value.strip())
+                        if m and m.group(2) is None:
+                            formats.setdefault(m.group(1).split(".")[-1], set()).add(c.number_format)
+    kinds = {i.code: i.kind for i in INDICATORS}
+    for fld, fmts in formats.items():
+        kind = kinds.get(fld)
+        if kind in ("count", "money") or fld in ("chi_tieu_gia_tri", "gia_tri", "dia_chi_moi", "dia_chi", "loi",
+                                                 "canh_bao", "nguoi_dung_dau_dang_ky", "chi_tieu_dia_chi_moi"):
+            assert fmts == {"[$-42A]#,##0"}, fld
+        elif kind == "percent":
+            assert fmts == {"[$-42A]0.0"}, fld
+        elif fld.startswith("ngay"):
+            assert fmts == {"dd/mm/yyyy"}, fld
+        elif fld == "nam_sinh":
+            assert fmts == {"0"}, fld
+    assert {"gia_tri_tro_giup", "ty_le_chi_tieu_gia_tri", "ngay_lap_ho_so", "nam_sinh", "stt"} <= set(formats)
+
+
+def test_the_data_tables_cover_every_form_and_category() -> None:
+    for name in ("bang-so-lieu", "bang-so-lieu-6-thang", "bang-so-lieu-nam"):
+        fields = {f for _, _, f, _ in _placeholders(TEMPLATES / f"{name}.xlsx")}
+        assert {f"gia_tri_{c}" for c in codes.SUPPORT_FORMS.codes} <= fields
+        assert {f"doi_tuong_{c}" for c in codes.CATEGORIES.codes} <= fields
+        assert {"ty_le_nguoi_dung_dau", "ty_le_duoc_tro_giup", "ty_le_chi_tieu_gia_tri", "chi_tieu.gia_tri",
+                "chi_tieu.dia_chi_moi", "gia_tri_chuong_trinh_khac"} <= fields
+    six = _placeholders(TEMPLATES / "bang-so-lieu-6-thang.xlsx")
+    assert ("gia_tri_tro_giup", "chu") in {(f, flt) for _, _, f, flt in six}
+    wb = openpyxl.load_workbook(TEMPLATES / "bang-so-lieu-6-thang.xlsx")
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "đạt {{ ty_le_chi_tieu_gia_tri | so }}%" in texts
+
+
+# -- the comparison helper of the golden tests ------------------------------------------------
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    a = tmp_path / "a.xlsx"
+    shutil.copy(TEMPLATES / "bang-so-lieu.xlsx", a)
+    return a, tmp_path / "b.xlsx"
+
+
+def _changed(pair: tuple[Path, Path], change) -> list[str]:
+    a, b = pair
+    wb = openpyxl.load_workbook(a)
+    change(wb)
+    wb.save(b)
+    return diff_workbooks(b, a)
+
+
+def test_the_comparison_finds_nothing_between_a_file_and_its_copy(pair: tuple[Path, Path]) -> None:
+    assert _changed(pair, lambda wb: None) == []
+
+
+@pytest.mark.parametrize(("what", "change", "expected"), [
+    ("value", lambda wb: setattr(wb["ChiSo"]["D15"], "value", 1500001), "ChiSo!D15 value"),
+    ("formula", lambda wb: setattr(wb["DonVi"]["C15"], "value", "=SUM(C14:C15)"), "DonVi!C15 value"),
+    ("number format", lambda wb: setattr(wb["ChiSo"]["D15"], "number_format", "#,##0"), "ChiSo!D15 number format"),
+    ("font", lambda wb: setattr(wb["ChiSo"]["A1"], "font", Font(name="Arial")), "ChiSo!A1 font"),
+    ("fill", lambda wb: setattr(wb["ChiSo"]["B15"], "fill", PatternFill("solid", fgColor="FFFF00")),
+     "ChiSo!B15 fill"),
+    ("border", lambda wb: setattr(wb["ChiSo"]["B15"], "border", Border(left=Side(style="thick"))),
+     "ChiSo!B15 border"),
+    ("alignment", lambda wb: setattr(wb["ChiSo"]["B15"], "alignment", Alignment(horizontal="right")),
+     "ChiSo!B15 alignment"),
+    ("a new cell", lambda wb: setattr(wb["ChiSo"]["H3"], "value", "x"), "ChiSo!H3 value"),
+    ("merged range", lambda wb: wb["ChiSo"].merge_cells("H3:I3"), "ChiSo merged ranges"),
+    ("row height", lambda wb: setattr(wb["ChiSo"].row_dimensions[14], "height", 40), "ChiSo row 14 height"),
+    ("column width", lambda wb: setattr(wb["ChiSo"].column_dimensions["B"], "width", 10), "ChiSo column B width"),
+    ("print area", lambda wb: setattr(wb["ChiSo"], "print_area", "A1:F10"), "ChiSo print area"),
+    ("print titles", lambda wb: setattr(wb["ChiSo"], "print_title_rows", "1:2"), "ChiSo print title rows"),
+    ("orientation", lambda wb: setattr(wb["ChiSo"].page_setup, "orientation", "landscape"), "ChiSo orientation"),
+    ("fit", lambda wb: setattr(wb["ChiSo"].page_setup, "fitToHeight", 1), "ChiSo fit to height"),
+    ("margins", lambda wb: setattr(wb["ChiSo"].page_margins, "left", 0.2), "ChiSo margins"),
+    ("header", lambda wb: setattr(wb["ChiSo"].oddHeader.center, "text", "Trang &P"), "ChiSo header/footer"),
+    ("sheet order", lambda wb: wb.move_sheet("DonVi", -1), "sheets"),
+])
+def test_the_comparison_finds_each_kind_of_difference(pair: tuple[Path, Path], what: str, change,
+                                                      expected: str) -> None:
+    found = _changed(pair, change)
+    assert any(line.startswith(expected) for line in found), (what, found)
+
+
+def test_the_comparison_can_leave_a_cell_value_out(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    wb = openpyxl.load_workbook(a)
+    wb["ChiSo"]["D15"].value = 1
+    wb.save(b)
+    assert diff_workbooks(b, a, ignore=["ChiSo!D15"]) == []
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__]))
