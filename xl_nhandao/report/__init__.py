@@ -1,1 +1,2 @@
-"""Official reports (SPEC §5.5): report templates filled from a consolidation, amounts in words, the narrative draft."""
+"""Official reports (SPEC §5.5): Excel templates filled from a consolidation, amounts in
+Vietnamese words and official dates (:mod:`.words`)."""
