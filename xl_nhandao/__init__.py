@@ -267,9 +267,10 @@ def report(source: StrPath, template: StrPath, output: StrPath, *, period: str |
 
 
 def _style(style: str) -> str:
-    if style not in ("bac", "nam"):
-        raise RunError("bad-argument", detail=f"kiểu đọc {style} (bac | nam)", detail_en=f"reading style {style} (bac | nam)",
-                       command="words")
+    """The reading style of amounts, checked (``words-style-unknown``)."""
+    from .report.words import amount_words
+
+    amount_words(0, style=style)
     return style
 
 
