@@ -360,9 +360,9 @@ def test_every_help_text_has_its_english() -> None:
          "Tham số không hợp lệ: tùy chọn --json không nhận giá trị. Xem hướng dẫn: xl-nhandao validate --help"),
         (["valdate", "a.xlsx"],
          "Tham số không hợp lệ: không có lệnh “valdate” (có phải validate?). Xem hướng dẫn: xl-nhandao --help"),
-        (["--lang", "en", "report", "a.xlsx"],
-         "Invalid arguments: no command “report”; commands: new-workbook, validate, consolidate, overlap, hash-list, demo. "
-         "See: xl-nhandao --help"),
+        (["--lang", "en", "addin", "build"],
+         "Invalid arguments: no command “addin”; commands: new-workbook, validate, consolidate, overlap, hash-list, "
+         "report, templates, words, demo. See: xl-nhandao --help"),
         (["--lang", "fr", "validate", "a.xlsx"],
          "Tham số không hợp lệ: --lang fr (vi | en). Xem hướng dẫn: xl-nhandao --help"),
         (["new-workbook", "--unit", "22333", "--scheme", "1999", "-o", "x.xlsx"],

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .demo.run import DemoResult
     from .i18n import Lang
     from .overlap.run import Against, OverlapResult
+    from .report.run import ReportResult
     from .validate import Report
     from .workbook.blank import NewWorkbook
 
@@ -55,7 +56,12 @@ __all__ = [
     "indicator_label",
     "new_workbook",
     "overlap",
+    "parse_amount",
+    "report",
+    "report_fields",
+    "templates",
     "validate",
+    "words",
 ]
 
 StrPath = str | PathLike[str]
@@ -232,6 +238,76 @@ def hash_list(path: StrPath, *, salt_file: StrPath, output: StrPath, sheet: str 
                output=Path(output), keep=list(keep), force=force)
 
 
+def report(source: StrPath, template: StrPath, output: StrPath, *, period: str | None = None,
+           number: str | None = None, signer: str | None = None, signer_title: str | None = None,
+           preparer: str | None = None, report_date: date | str | None = None, pdf: bool = False, force: bool = False,
+           style: str = "bac", today: date | None = None) -> ReportResult:
+    """Fill an official template (SPEC §5.5) from a consolidation: ``template`` is a
+    shipped template's name (``bang-so-lieu-6-thang``, see :func:`templates`) or a file
+    (``.xlsx``, or ``.docx`` for the narrative draft). ``number``, ``signer``,
+    ``signer_title``, ``preparer``, ``report_date``: the document's number line, signature
+    and date. ``pdf``: also a PDF beside the output when LibreOffice is installed.
+    ``style="nam"`` reads amounts the southern way (``lẻ`` for ``linh``)."""
+    from pathlib import Path
+
+    from .report.fields import Options
+    from .report.run import report as run
+
+    if isinstance(report_date, str):
+        from .vn.values import parse_date
+
+        text, report_date = report_date, parse_date(report_date)[0]
+        if not isinstance(report_date, date):
+            raise RunError("bad-argument", detail=f"--ngay {text} (ngày/tháng/năm)",
+                           detail_en=f"--ngay {text} (day/month/year)", command="report")
+    options = Options(number=number, report_date=report_date, signer=signer, signer_title=signer_title,
+                      preparer=preparer)
+    return run(Path(source), template, Path(output), period=period, options=options, pdf=pdf, force=force,
+               style=_style(style), today=today)
+
+
+def _style(style: str) -> str:
+    """The reading style of amounts, checked (``words-style-unknown``)."""
+    from .report.words import amount_words
+
+    amount_words(0, style=style)
+    return style
+
+
+def templates() -> list[dict[str, object]]:
+    """The shipped templates (SPEC §5.5): each with its ``name``, ``title``, ``file`` (copy
+    it to redesign it) and the ``fields`` it uses, each with its description."""
+    from .report.run import template_list
+
+    return template_list()
+
+
+def report_fields() -> list[dict[str, str]]:
+    """Every field a report template may name (``{{ gia_tri_tro_giup }}``, ``dv.ten`` …)
+    with its Vietnamese and English description and its kind."""
+    from .report.run import catalogue
+
+    return catalogue()
+
+
+def parse_amount(text: str) -> int:
+    """An amount as clerks type it (``1500000``, ``1.500.000``, ``1.500.000đ``,
+    ``1,5 triệu``) in đồng; :class:`RunError` for anything else."""
+    from .report.words import parse_amount as parse
+
+    return parse(text)
+
+
+def words(amount: int | str, *, style: str = "bac") -> str:
+    """An amount in đồng in words, as official documents write it: ``words(1_500_000)``
+    → ``'Một triệu năm trăm nghìn đồng'``; ``style="nam"`` says ``lẻ`` for ``linh``. A
+    text amount (``"1.500.000đ"``) is read as clerks type it."""
+    from .report.words import amount_words, parse_amount
+
+    value = parse_amount(amount) if isinstance(amount, str) else amount
+    return amount_words(value, style=_style(style))
+
+
 def new_workbook(output: StrPath, unit: str | None = None, *, scheme: str = "2025", period: str | None = None,
                  force: bool = False, today: date | None = None) -> NewWorkbook:
     """Write the blank standard workbook XLND-1 (SPEC §5.1), for a unit when ``unit``
@@ -282,5 +358,6 @@ class _Package(types.ModuleType):
 
 
 _FUNCTIONS = frozenset(("validate", "consolidate", "demo", "annotate", "new_workbook", "indicator_label", "overlap",
-                        "hash_list"))
+                        "hash_list", "report", "templates", "words", "parse_amount",
+                        "report_fields"))
 sys.modules[__name__].__class__ = _Package

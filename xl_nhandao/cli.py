@@ -482,6 +482,92 @@ def hash_list_cmd(
         print_hash_list(summary, lg)
 
 
+@app.command("report", cls=_Command, help=_t(
+    "Điền một mẫu báo cáo chính thức (bảng số liệu, danh sách địa chỉ đề xuất, sổ nộp báo cáo, dự thảo báo cáo "
+    "Word) từ tệp tổng hợp. Không bao giờ ghi lên tệp mẫu.",
+    "Fill an official report template (data tables, the list of proposed addresses, the submission ledger, "
+    "the Word draft) from a consolidation. Never writes over the template."))
+def report_cmd(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar=_t("TỆP_TỔNG_HỢP", "CONSOLIDATION"), show_default=False,
+                                           help=_t("Tệp tổng hợp (hoặc sổ, thư mục sổ).",
+                                                   "The consolidation (or workbooks, a folder)."))],
+    template: Annotated[str, typer.Option("--template", metavar=_t("TÊN|TỆP", "NAME|FILE"), help=_t(
+        "Tên mẫu có sẵn (xem xl-nhandao templates) hoặc tệp mẫu .xlsx/.docx.",
+        "A shipped template's name (see xl-nhandao templates) or a .xlsx/.docx template file."))],
+    out: Annotated[Path, typer.Option("-o", "--output", metavar=_FILE, help=_t(
+        "Tệp báo cáo sẽ tạo (.xlsx hoặc .docx như mẫu).", "The report to write (.xlsx or .docx, as the template)."))],
+    period: Annotated[Optional[str], typer.Option("--period", metavar=_t("KỲ", "PERIOD"), help=_t(
+        "Kỳ báo cáo (mặc định: kỳ của tệp tổng hợp).", "Reporting period (default: the consolidation's)."))] = None,
+    number: Annotated[Optional[str], typer.Option("--so", metavar=_t("SỐ", "NUMBER"), help=_t(
+        "Số văn bản, ví dụ 15/BC-HCTĐ.", "Document number, e.g. 15/BC-HCTĐ."))] = None,
+    signer: Annotated[Optional[str], typer.Option("--nguoi-ky", metavar=_t("HỌ_TÊN", "NAME"), help=_t(
+        "Người ký.", "Who signs."))] = None,
+    title: Annotated[Optional[str], typer.Option("--chuc-vu", metavar=_t("CHỨC_VỤ", "TITLE"), help=_t(
+        "Chức vụ người ký (mặc định: CHỦ TỊCH).", "The signer's title (default: CHỦ TỊCH)."))] = None,
+    preparer: Annotated[Optional[str], typer.Option("--nguoi-lap", metavar=_t("HỌ_TÊN", "NAME"), help=_t(
+        "Người lập biểu.", "Who prepared it."))] = None,
+    day: Annotated[Optional[str], typer.Option("--ngay", metavar=_t("NGÀY", "DATE"), help=_t(
+        "Ngày của văn bản, ví dụ 05/02/2026 (mặc định: hôm nay).", "Date of the document (default: today)."))] = None,
+    style: Annotated[str, typer.Option("--kieu-doc", metavar="bac|nam", help=_t(
+        "Cách đọc số tiền bằng chữ: bac (linh) hoặc nam (lẻ).", "How amounts are read: bac (linh) or nam (lẻ)."))
+    ] = "bac",
+    pdf: Annotated[bool, typer.Option("--pdf", help=_t(
+        "Ghi thêm bản PDF (cần LibreOffice).", "Also write a PDF (needs LibreOffice)."))] = False,
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    result = nd.report(source, template, out, period=period, number=number, signer=signer, signer_title=title,
+                       preparer=preparer, report_date=day, pdf=pdf, force=force, style=style)
+    if json_out:
+        _print_json(result.as_json(lg))
+    else:
+        from .render import print_report_made
+
+        print_report_made(result, lg)
+
+
+@app.command("templates", cls=_Command, help=_t(
+    "Liệt kê các mẫu báo cáo có sẵn (tên, nội dung, tệp để chép và sửa) và các trường mỗi mẫu dùng.",
+    "List the shipped report templates (name, title, the file to copy and redesign) and the fields each uses."))
+def templates_cmd(
+    ctx: typer.Context,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    items = nd.templates()
+    if json_out:
+        _print_json({"templates": items, "fields": nd.report_fields()})
+    else:
+        from .render import print_templates
+
+        print_templates(items, lg)
+
+
+@app.command("words", cls=_Command, help=_t(
+    "Đọc một số tiền bằng chữ như trên văn bản: 1500000 → Một triệu năm trăm nghìn đồng.",
+    "An amount in words as official documents write it: 1500000 → Một triệu năm trăm nghìn đồng."))
+def words_cmd(
+    ctx: typer.Context,
+    amount: Annotated[str, typer.Argument(metavar=_t("SỐ_TIỀN", "AMOUNT"), show_default=False, help=_t(
+        "Số tiền (đồng), ví dụ 1500000, 1.500.000, 1,5 triệu.", "The amount (đồng), e.g. 1500000, 1.500.000."))],
+    style: Annotated[str, typer.Option("--kieu-doc", metavar="bac|nam", help=_t(
+        "bac: linh (một trăm linh năm); nam: lẻ (một trăm lẻ năm).", "bac: linh; nam: lẻ."))] = "bac",
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    _lang(ctx, lang)
+    value = nd.parse_amount(amount)
+    text = nd.words(value, style=style)
+    if json_out:
+        _print_json({"amount": value, "words": text})
+    else:
+        typer.echo(text)
+
+
 @app.command("demo", cls=_Command, help=_t(
     "Chạy thử trọn vẹn trên một tỉnh mẫu: sổ các xã (có lỗi thường gặp) → kiểm tra → tổng hợp. Chỉ ghi vào "
     "thư mục mới, thư mục trống hoặc thư mục của lần demo trước.",

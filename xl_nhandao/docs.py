@@ -144,4 +144,7 @@ PAGES = {
     "docs/schema/demo.json": _schema("demo"),
     "docs/schema/overlap.json": _schema("overlap"),
     "docs/schema/hash-list.json": _schema("hash-list"),
+    "docs/schema/report.json": _schema("report"),
+    "docs/schema/templates.json": _schema("templates"),
+    "docs/schema/words.json": _schema("words"),
 }

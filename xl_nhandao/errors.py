@@ -216,6 +216,47 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” ghi là danh sách đã băm nhưng thiếu {what}; có thể tệp đã bị sửa. Hãy xin đơn vị gửi lại tệp kết quả hash-list.",
         "“{path}” says it is a hashed list but lacks {what_en}; it may have been edited. Ask for the hash-list output again.",
     ),
+    # -- amounts in words, official dates (report/words.py) --
+    "amount-invalid": (
+        "“{value}” không phải số tiền. Hãy ghi số đồng, ví dụ 1500000, 1.500.000, 1.500.000đ hoặc 1,5 triệu.",
+        "“{value}” is not an amount. Write a number of đồng, e.g. 1500000, 1.500.000, 1.500.000đ or 1,5 triệu.",
+    ),
+    "amount-ambiguous": (
+        "“{value}” không rõ là bao nhiêu đồng: đồng không có phần lẻ, nên không biết dấu chấm hay phẩy ở đây là phần thập phân hay dấu phân cách nghìn. Hãy ghi đủ chữ số (1.500.000) hoặc kèm đơn vị (1,5 triệu).",
+        "“{value}” is ambiguous: the đồng has no fraction, so the point or comma may be a decimal mark or a thousands separator. Write every digit (1.500.000) or add the unit (1,5 triệu).",
+    ),
+    "words-negative": (
+        "Số {value} âm; chỉ đọc thành chữ được số từ 0 trở lên.",
+        "{value} is negative; only numbers from 0 up are written in words.",
+    ),
+    "words-too-large": (
+        "Số {value} quá lớn để đọc thành chữ (tối đa {limit}).",
+        "{value} is too large to write in words (at most {limit}).",
+    ),
+    "words-fraction": (
+        "Số {value} có phần lẻ; chỉ đọc thành chữ được số nguyên (đồng không có phần lẻ). Hãy làm tròn trước.",
+        "{value} has a fraction; only whole numbers are written in words (the đồng has no fraction). Round it first.",
+    ),
+    "words-empty": (
+        "Không có số để đọc thành chữ (giá trị trống).",
+        "There is no number to write in words (the value is empty).",
+    ),
+    "words-not-number": (
+        "“{value}” không phải là số nên không đọc thành chữ được.",
+        "“{value}” is not a number, so it cannot be written in words.",
+    ),
+    "words-style-unknown": (
+        "Kiểu đọc “{style}” không có; chọn bac (một trăm linh năm) hoặc nam (một trăm lẻ năm).",
+        "Reading style “{style}” is unknown; choose bac (một trăm linh năm) or nam (một trăm lẻ năm).",
+    ),
+    "official-date-invalid": (
+        "“{value}” không phải là ngày nên không ghi được ngày văn bản. Hãy ghi ngày trước tháng sau, ví dụ 05/02/2026.",
+        "“{value}” is not a date, so the document's date cannot be written. Write the day first, e.g. 05/02/2026.",
+    ),
+    "place-missing": (
+        "Thiếu địa danh cho dòng “Địa danh, ngày … tháng … năm …” của văn bản (ví dụ Khánh Hòa).",
+        "The place name of the document's “Place, ngày … tháng … năm …” line is missing (e.g. Khánh Hòa).",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -310,4 +351,8 @@ _KIND: dict[str, type[RunError]] = {
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
                      "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",
                      "hashed-needs-secret"), UsageError),
+    # amounts in words, official dates (report/words.py): an argument or a template's value
+    **dict.fromkeys(("amount-invalid", "amount-ambiguous", "words-negative", "words-too-large", "words-fraction",
+                     "words-empty", "words-not-number", "words-style-unknown", "official-date-invalid", "place-missing"),
+                    UsageError),
 }

@@ -265,3 +265,47 @@ def print_hash_list(summary: dict, lang: Lang) -> None:
         console.print(f"Hashed {fmt_int(rows, lang)} {plural(rows, 'row', 'rows')} ({fmt_int(excluded, lang)} "
                       f"without a name or an ID skipped). Columns: {escape(cols)}")
         console.print("Written: " + escape(str(summary.get("output"))) + " — send this file, never the secret.")
+
+
+def print_report_made(result, lang: Lang) -> None:
+    """What the report command wrote: the file, the PDF, the lists filled, notices."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    console.print(("Đã điền mẫu " if vi else "Filled template ") + escape(result.template.stem) + ": "
+                  + escape(str(result.output)))
+    names = {"dv": ("đơn vị", "units"), "dc": ("địa chỉ", "addresses"), "nb": ("bản nộp", "submissions")}
+    for key, n in result.rows.items():
+        label = names.get(key, (key, key))
+        console.print(f"  {fmt_int(n, lang)} {label[0] if vi else label[1]}")
+    if result.pdf is not None:
+        console.print("PDF: " + escape(str(result.pdf)))
+    for vi_text, en_text in result.notices:
+        console.print("[yellow]" + ("Lưu ý: " if vi else "Note: ") + "[/]" + escape(vi_text if vi else en_text))
+
+
+def print_templates(items: list, lang: Lang) -> None:
+    """The shipped templates: name, title, file."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    vi = lang == "vi"
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Tên mẫu" if vi else "Name", no_wrap=True)
+    table.add_column("Nội dung" if vi else "Title")
+    table.add_column("Số trường" if vi else "Fields", justify="right")
+    for t in items:
+        table.add_row(escape(str(t["name"])), escape(str(t["title"])), str(len(t["fields"])))
+    console.print(table)
+    if items:
+        from pathlib import Path
+
+        console.print(("Thư mục mẫu (chép một tệp, sửa trong Excel/Word rồi dùng --template TỆP): " if vi else
+                       "Templates folder (copy a file, redesign it in Excel/Word, then use --template FILE): ")
+                      + escape(str(Path(str(items[0]["file"])).parent)))
+    console.print("Danh sách trường và mô tả: xl-nhandao templates --json" if vi
+                  else "Every field with its description: xl-nhandao templates --json")

@@ -206,6 +206,47 @@ class HashListDocument(_Strict):
     columns: list[str]
 
 
+class ReportDocument(_Strict):
+    """``xl-nhandao report --json`` (SPEC §5.5): what was written and which fields were
+    filled; ``rows`` the repeated rows per list (``dv``, ``dc``, ``nb``)."""
+
+    output: str
+    template: str
+    pdf: Optional[str]
+    fields: list[str]
+    rows: dict[str, int]
+    notices: list[str]
+
+
+class FieldDescriptionDoc(_Strict):
+    name: str
+    description: str
+    description_en: str
+    kind: str
+
+
+class TemplateDoc(_Strict):
+    name: str
+    title: str
+    file: str
+    fields: list[FieldDescriptionDoc]
+
+
+class TemplatesDocument(_Strict):
+    """``xl-nhandao templates --json``: the shipped templates, and every field a template
+    may name."""
+
+    templates: list[TemplateDoc]
+    fields: list[FieldDescriptionDoc]
+
+
+class WordsDocument(_Strict):
+    """``xl-nhandao words --json``."""
+
+    amount: int
+    words: str
+
+
 class DemoDocument(_Strict):
     """``xl-nhandao demo --json`` (SPEC §5.6): where each output is, what the demo
     province's story is, each book's validation, the consolidation's document, the
@@ -228,4 +269,5 @@ class DemoDocument(_Strict):
 
 
 SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,
-           "demo": DemoDocument, "overlap": OverlapDocument, "hash-list": HashListDocument}
+           "demo": DemoDocument, "overlap": OverlapDocument, "hash-list": HashListDocument,
+           "report": ReportDocument, "templates": TemplatesDocument, "words": WordsDocument}

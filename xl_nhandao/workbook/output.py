@@ -26,7 +26,7 @@ from ..errors import RunError
 
 OUTPUT_PROPERTY = "xl_nhandao"
 WRITTEN_PROPERTY = "xl_nhandao_written"
-_PROPERTY = re.compile(rb'name="(xl_nhandao(?:_written)?)"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>')
+_PROPERTY = re.compile(rb'name="(xl_nhandao(?:_written)?)"[^>]*>\s*<vt:lpwstr[^>]*>([^<]*)</vt:lpwstr>')
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]*)</dcterms:modified>")
 
 

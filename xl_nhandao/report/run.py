@@ -1,0 +1,250 @@
+"""``xl-nhandao report`` end to end (SPEC §5.5): the fields' values from a consolidation
+(:mod:`.fields`, :mod:`.narrative`), a template by name (``templates/``) or by file, the
+Excel filler (:mod:`.fill`) or the Word one (:mod:`.narrative`), the output written
+atomically and never over the template, and a PDF when LibreOffice is on the PATH."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ..errors import RunError
+from ..i18n import Lang, fmt_int
+from .fields import CATALOGUE, LISTS, NAMES, Options, ReportData, report_data
+from .narrative import SENTENCES, sentences
+
+COMMAND = "report"
+#: The shipped templates: the repository's ``templates/`` folder.
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+SUFFIXES = (".xlsx", ".docx")
+
+#: Titles of the shipped templates (others show their file name).
+TITLES = {
+    "bang-so-lieu": "Bảng số liệu kết quả Cuộc vận động (quý, 6 tháng, năm): chỉ số và từng đơn vị",
+    "danh-sach-dia-chi": "Danh sách địa chỉ nhân đạo đề xuất trong kỳ (khảo sát, phê duyệt, cập nhật iNHANDAO)",
+    "bang-so-lieu-6-thang": "Bảng số liệu kèm báo cáo sơ kết 6 tháng",
+    "bang-so-lieu-nam": "Bảng số liệu kèm báo cáo tổng kết năm",
+    "so-nop-bao-cao": "Sổ theo dõi nộp báo cáo của các đơn vị (gửi lại đơn vị)",
+    "bao-cao-6-thang": "Dự thảo báo cáo sơ kết 6 tháng (Word)",
+    "bao-cao-nam": "Dự thảo báo cáo tổng kết năm (Word)",
+}
+
+
+def shipped() -> list[Path]:
+    """The shipped templates, by name."""
+    if not TEMPLATES.is_dir():
+        return []
+    return sorted(p for p in TEMPLATES.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def find_template(name: str) -> Path:
+    """A template by name (``bang-so-lieu-6-thang``) or by file."""
+    path = Path(name)
+    if path.suffix.lower() in SUFFIXES and (path.exists() or path.parent != Path(".")):
+        if not path.exists():
+            raise RunError("file-not-found", path=str(path))
+        return path
+    for p in shipped():
+        if p.stem == name or p.name == name:
+            return p
+    raise RunError("template-unknown", name=name, names=", ".join(p.stem for p in shipped()))
+
+
+def filters(style: str = "bac") -> dict[str, object]:
+    """The template language's filters (SPEC §5.5)."""
+    from .words import amount_words, official_date
+
+    def chu(v: object) -> object:
+        return amount_words(int(v), style=style) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    def ngay_van_ban(v: object) -> object:
+        if isinstance(v, datetime):
+            v = v.date()
+        return official_date(v) if isinstance(v, date) else v
+
+    def ngay(v: object) -> object:
+        return v.strftime("%d/%m/%Y") if isinstance(v, date) else v
+
+    def hoa(v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
+    def so(v: object) -> object:
+        return fmt_int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v  # type: ignore[arg-type]
+
+    return {"chu": chu, "ngay_van_ban": ngay_van_ban, "ngay": ngay, "hoa": hoa, "so": so}
+
+
+def catalogue() -> list[dict[str, str]]:
+    """Every field a template may name, with its description (``templates --json``)."""
+    docs = [f.as_json() for f in CATALOGUE]
+    docs += [{"name": k, "description": vi, "description_en": en, "kind": "text"} for k, (vi, en) in SENTENCES.items()]
+    return docs
+
+
+def fields_of(template: Path) -> list[str]:
+    """The field names a template uses, in the order they first appear."""
+    from .narrative import PLACEHOLDER
+
+    if template.suffix.lower() == ".docx":
+        import docx
+
+        from .narrative import _paragraphs
+
+        doc = docx.Document(str(template))
+        found = [m.group(1).strip() for _, p in _paragraphs(doc) for m in PLACEHOLDER.finditer(p.text)]
+    else:
+        from .fill import scan_template
+
+        found = [str(name) for name in scan_template(template).fields]
+    return list(dict.fromkeys(found))
+
+
+def template_list() -> list[dict[str, object]]:
+    docs = {d["name"]: d for d in catalogue()}
+    return [{"name": p.stem, "title": TITLES.get(p.stem, p.stem), "file": str(p),
+             "fields": [docs.get(n, {"name": n, "description": "", "description_en": "", "kind": "text"})
+                        for n in fields_of(p)]} for p in shipped()]
+
+
+@dataclass
+class ReportResult:
+    output: Path
+    template: Path
+    pdf: Path | None = None
+    fields: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (vi, en)
+
+    def as_json(self, lang: Lang = "vi") -> dict[str, object]:
+        return {"output": str(self.output), "template": self.template.stem, "pdf": str(self.pdf) if self.pdf else None,
+                "fields": self.fields, "rows": self.rows,
+                "notices": [vi if lang == "vi" else en for vi, en in self.notices]}
+
+
+def make_data(source: Path, *, period: str | None, options: Options, style: str, today: date | None) -> ReportData:
+    from .words import amount_words
+
+    data = report_data(source, period=period, options=options, today=today)
+    data.scalars.update(sentences(data.scalars, data.lists, lambda v: amount_words(v, style=style)))
+    return data
+
+
+def report(source: Path, template: str | Path, output: Path, *, period: str | None = None,
+           options: Options | None = None, pdf: bool = False, force: bool = False, style: str = "bac",
+           today: date | None = None) -> ReportResult:
+    """Fill ``template`` from the consolidation ``source`` into ``output``."""
+    from ..workbook.output import check_output
+
+    if not source.exists():
+        raise RunError("file-not-found", path=str(source))
+    tpl = find_template(str(template))
+    if output.suffix.lower() != tpl.suffix.lower():
+        raise RunError("output-suffix", path=str(output), suffix=tpl.suffix.lower())
+    check_output(output, [source, tpl], suffix=tpl.suffix.lower(), force=force, command=COMMAND)
+    data = make_data(source, period=period, options=options or Options(), style=style, today=today)
+    if tpl.suffix.lower() == ".docx":
+        used = _fill_word(tpl, data, output, style, force)
+    else:
+        used = _fill_excel(tpl, data, output, style, force)
+    result = ReportResult(output, tpl, fields=sorted(used))
+    result.rows = {k: len(v) for k, v in data.lists.items() if any(u.startswith(k + ".") for u in used)}
+    if pdf:
+        result.pdf, notice = to_pdf(output, force=force)
+        if notice:
+            result.notices.append(notice)
+    return result
+
+
+def _known(expression: str) -> bool:
+    from .narrative import PLACEHOLDER
+
+    m = PLACEHOLDER.fullmatch(expression.strip())
+    if m is None:
+        return False
+    name = m.group(1).strip()
+    if name not in NAMES and name not in SENTENCES:
+        return False
+    return all(f.strip() in filters() for f in (m.group(2) or "").split("|") if f.strip())
+
+
+def _value(data: ReportData, name: str, item: dict[str, object] | None) -> object:
+    prefix, _, key = name.partition(".")
+    if prefix in LISTS and item is not None:
+        return item.get(key)
+    return data.scalars.get(name)
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "Có" if v else "Không"
+    if isinstance(v, (int, float)):
+        return fmt_int(v)
+    if isinstance(v, datetime):
+        v = v.date()
+    if isinstance(v, date):
+        return v.strftime("%d/%m/%Y")
+    return str(v)
+
+
+def _fill_word(tpl: Path, data: ReportData, output: Path, style: str, force: bool) -> set[str]:
+    from ..workbook.output import write_atomic
+    from .narrative import fill_docx
+
+    fs = filters(style)
+
+    def render(name: str, chain: str | None, item: dict[str, object] | None) -> str:
+        v = _value(data, name, item)
+        for f in (chain or "").split("|"):
+            if f.strip():
+                v = fs[f.strip()](v)  # type: ignore[operator]
+        return _text(v)
+
+    used: set[str] = set()
+
+    def write(tmp: Path) -> None:
+        used.update(fill_docx(tpl, tmp, render, data.lists, _known))
+
+    write_atomic(output, write)
+    return used
+
+
+def _fill_excel(tpl: Path, data: ReportData, output: Path, style: str, force: bool) -> set[str]:
+    from .fill import TemplateData, fill_template
+
+    scalars = dict(data.scalars)
+    result = fill_template(tpl, TemplateData(scalars, data.lists, filters(style)), output, force=True)
+    return set(getattr(result, "fields", ()) or ())
+
+
+def to_pdf(path: Path, force: bool = False) -> tuple[Path | None, tuple[str, str] | None]:
+    """``path`` converted to PDF beside it by LibreOffice (headless), or a notice saying
+    why not. An existing PDF of that name is replaced only with ``force``."""
+    out = path.with_suffix(".pdf")
+    if out.exists() and not force:
+        return None, (f"Không ghi PDF: đã có tệp {out.name} (thêm --force để thay).",
+                      f"No PDF written: {out.name} exists (add --force to replace it).")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None, ("Không tạo được PDF: máy chưa cài LibreOffice (lệnh soffice). Tệp báo cáo vẫn đã được ghi.",
+                      "No PDF: LibreOffice (the soffice command) is not installed. The report itself was written.")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
+                            "pdf", "--outdir", tmp, str(path)], capture_output=True, timeout=300, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            made = None
+        else:
+            made = Path(tmp) / (path.stem + ".pdf")
+        if made is None or not made.is_file():
+            return None, ("Không tạo được PDF: LibreOffice không chuyển được tệp. Tệp báo cáo vẫn đã được ghi.",
+                          "No PDF: LibreOffice could not convert the file. The report itself was written.")
+        tmp_out = out.with_name(f".{out.name}.tmp")
+        shutil.copyfile(made, tmp_out)
+        tmp_out.replace(out)
+    return out, None
