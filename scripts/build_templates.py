@@ -21,6 +21,7 @@ the tag, so it shows ``1.500.000`` whatever its own language is (plain ``#,##0``
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import zipfile
@@ -56,13 +57,21 @@ RATE = "[$-42A]0.0"
 DATE = "dd/mm/yyyy"
 YEAR = "0"
 GENERAL = "General"
+#: A column showing 99.999.999.999 (đồng) at 12 pt.
+WIDE_MONEY = 15.5
 
 #: A4 printable width (points) at the margins below.
 PORTRAIT = {"left": 30, "right": 15, "top": 20, "bottom": 20}  # mm, Decree 30/2020
 LANDSCAPE = {"left": 20, "right": 15, "top": 20, "bottom": 15}
-#: The heading blocks need this much room (points) on the left and on the right.
-LEFT_BLOCK_PT = 215
+#: The heading blocks need this much room (points) on the left and on the right: the
+#: superior body and the national name are each about 248 pt wide at 12 pt (Times New
+#: Roman). A portrait sheet is therefore about 515 pt wide and prints at about 90 %.
+LEFT_BLOCK_PT = 245
 RIGHT_BLOCK_PT = 255
+#: The closing blocks: "Nơi nhận" lines (11 pt), the signature (13 pt, bold), the preparer.
+RECIPIENTS_PT = 210
+SIGNATURE_PT = 200
+PREPARER_PT = 130
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -83,6 +92,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 CENTER_ONE = Alignment(horizontal="center", vertical="center")
 CENTER_SHRINK = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEFT_ONE = Alignment(horizontal="left", vertical="center")
 LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 JUSTIFY = Alignment(horizontal="justify", vertical="top", wrap_text=True)
@@ -119,7 +129,6 @@ class Sheet:
     title_rows: tuple[int, int] | None = None
     left: tuple[int, int] = (1, 1)
     right: tuple[int, int] = (1, 1)
-    middle: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -129,8 +138,6 @@ class Sheet:
         self.right = (self._span_from_right(RIGHT_BLOCK_PT), len(self.widths))
         if self.left[1] >= self.right[0]:
             raise SystemExit(f"{self.ws.title}: too narrow for the heading blocks")
-        if self.right[0] - self.left[1] >= 3:
-            self.middle = (self.left[1] + 1, self.right[0] - 1)
 
     # -- geometry ---------------------------------------------------------------------
     @property
@@ -172,11 +179,11 @@ class Sheet:
     def height(self, row: int, points: float) -> None:
         self.ws.row_dimensions[row].height = round(points, 2)
 
-    def text_height(self, text: str, c1: int, c2: int, size: float, bold: bool = False, spare: int = 0) -> float:
-        """Points that show ``text`` wrapped across columns c1..c2 (merged), with ``spare``
-        lines more for what a filled placeholder may add."""
+    def text_height(self, text: str, c1: int, c2: int, size: float, bold: bool = False) -> float:
+        """Points that show ``text``, its placeholders filled with long values, wrapped
+        across columns c1..c2 (merged: a merged row is not sized by Excel)."""
         width_chars = sum(self.widths[c1 - 1:c2]) + 0.7 * (c2 - c1)
-        return height_pt(lines(text, width_chars, size, bold) + spare, size)
+        return height_pt(lines(sample(text), width_chars, size, bold), size)
 
     def full(self, value: str, fnt: Font, align: Alignment = CENTER, height: float | None = None) -> int:
         """A line across the whole sheet."""
@@ -192,7 +199,7 @@ class Sheet:
         self.row += 1
 
     # -- the official document --------------------------------------------------------
-    def heading(self, number_suffix: str = "/BC-HCTĐ") -> None:
+    def heading(self) -> None:
         """Organisation left, national name and motto right, number and date line."""
         (l1, l2), (r1, r2) = self.left, self.right
         r = self.row
@@ -208,7 +215,8 @@ class Sheet:
                  Alignment(horizontal="center", vertical="bottom"))
         self.height(r + 2, 10)
         self.height(r + 3, 8)
-        self.put(r + 4, l1, l2, "Số: {{ so_van_ban }}" + number_suffix, font(13), CENTER_SHRINK)
+        # so_van_ban is the whole number after "Số:" (blank: "      /BC-HCTĐ", to be written in)
+        self.put(r + 4, l1, l2, "Số: {{ so_van_ban }}", font(13), CENTER_SHRINK)
         self.put(r + 4, r1, r2, "{{ dia_danh }}, {{ ngay_bao_cao | ngay_van_ban }}", font(13, italic=True),
                  CENTER_SHRINK)
         self.height(r + 4, 18)
@@ -255,35 +263,40 @@ class Sheet:
 
     def signature(self, recipients: Recipients | None = None, preparer: bool = False,
                   signer_title: str = "TM. BAN THƯỜNG VỤ") -> None:
-        """"Nơi nhận" bottom left, the preparer in the middle (if wanted and there is room),
-        the signature block bottom right."""
+        """"Nơi nhận" bottom left, the preparer in the middle (if wanted), the signature
+        block bottom right (under the national name, or narrower to make room)."""
         recipients = recipients or Recipients()
-        (l1, l2), (r1, r2) = self.left, self.right
+        r1, r2 = self.right
+        middle = None
+        if preparer:
+            r1 = max(r1, self._span_from_right(SIGNATURE_PT))
+            m1 = self._span_from_left(RECIPIENTS_PT) + 1
+            if m1 >= r1 or self.width_pt(m1, r1 - 1) < PREPARER_PT:
+                raise SystemExit(f"{self.ws.title}: no room for the preparer's block")
+            middle = (m1, r1 - 1)
         self.skip(10)
         r = self.row
-        self.put(r, l1, l2, "Nơi nhận:", font(12, bold=True, italic=True), LEFT)
+        # "Nơi nhận" and its lines unmerged and unwrapped: they run on over the empty cells
+        self.put(r, 1, 1, "Nơi nhận:", font(12, bold=True, italic=True), LEFT_ONE)
         self.put(r, r1, r2, signer_title, font(13, bold=True), CENTER_SHRINK)
         self.height(r, 18)
         self.put(r + 1, r1, r2, "{{ chuc_vu_ky }}", font(13, bold=True), CENTER_SHRINK)
         self.height(r + 1, 18)
         for i, line in enumerate(recipients.lines):
-            self.put(r + 1 + i, l1, l2, line, font(11), LEFT)
+            self.put(r + 1 + i, 1, 1, line, font(11), LEFT_ONE)
             if i:
                 self.height(r + 1 + i, 15)
-        if preparer and self.middle is not None:
-            m1, m2 = self.middle
-            self.put(r, m1, m2, "NGƯỜI LẬP BIỂU", font(13, bold=True), CENTER_SHRINK)
-        # room to sign and stamp: about 3 cm
+        if middle is not None:
+            self.put(r, *middle, "NGƯỜI LẬP BIỂU", font(13, bold=True), CENTER_SHRINK)
+        # room to sign and stamp: about 2.5 cm
         last_recipient = r + len(recipients.lines)
         name_row = max(last_recipient + 1, r + 6)
-        for k in range(r + 2, name_row):
-            if k > last_recipient:
-                self.height(k, 18)
+        for k in range(last_recipient + 1, name_row):
+            self.height(k, 18)
         self.put(name_row, r1, r2, "{{ nguoi_ky }}", font(13, bold=True), CENTER_SHRINK)
         self.height(name_row, 18)
-        if preparer and self.middle is not None:
-            m1, m2 = self.middle
-            self.put(name_row, m1, m2, "{{ nguoi_lap }}", font(13, bold=True), CENTER_SHRINK)
+        if middle is not None:
+            self.put(name_row, *middle, "{{ nguoi_lap }}", font(13, bold=True), CENTER_SHRINK)
         self.row = name_row + 1
 
     def finish(self) -> None:
@@ -338,13 +351,30 @@ def repeated_row(sheet: Sheet, columns: Sequence[Column], size: float = 11) -> i
 
 def words_line(sheet: Sheet, text: str) -> None:
     """A wrapped italic line under a table, tall enough for a long amount in words."""
-    sheet.full(text, font(12, italic=True), LEFT_TOP,
-               sheet.text_height(text.replace("{{ gia_tri_tro_giup | chu }}", _LONGEST_WORDS), 1, sheet.n, 12))
+    sheet.full(text, font(12, italic=True), LEFT_TOP, sheet.text_height(text, 1, sheet.n, 12))
 
 
-#: The longest amount in words a province is likely to reach (below a thousand billion).
-_LONGEST_WORDS = ("Chín trăm chín mươi chín tỷ chín trăm chín mươi chín triệu chín trăm chín mươi chín "
-                  "nghìn chín trăm chín mươi chín đồng")
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*(?:\|\s*(\w+)\s*)?\}\}")
+#: Long values a placeholder may become, for the heights of rows that Excel does not size.
+_BY_FILTER = {
+    "chu": "Chín mươi chín tỷ chín trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm "
+           "chín mươi chín đồng",
+    "ngay_van_ban": "ngày 25 tháng 11 năm 2026", "ngay": "25/11/2026", "so": "99.999.999.999",
+}
+_BY_FIELD = {
+    "ky.ten": "6 tháng cuối năm 2026", "don_vi.ten": "Thành phố Hồ Chí Minh", "so_van_ban": "      /BC-HCTĐ",
+    "dia_danh": "Thành phố Hồ Chí Minh", "ty_le_chi_tieu_gia_tri": "100,0",
+}
+
+
+def sample(text: str) -> str:
+    """``text`` with its placeholders replaced by long values they may take."""
+    def value(m: re.Match[str]) -> str:
+        name, flt = m.group(1), m.group(2)
+        v = _BY_FILTER[flt] if flt in _BY_FILTER else _BY_FIELD.get(name, "99.999")
+        return v.upper() if flt == "hoa" else v
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 # -- the indicator tables ---------------------------------------------------------------
@@ -364,7 +394,7 @@ def _section_row(sheet: Sheet, numeral: str, text: str, size: float) -> None:
 def _indicator_row(sheet: Sheet, stt: object, text: str, unit: str, result: object, result_fmt: str,
                    target: object = None, target_fmt: str = GENERAL, attained: object = None,
                    attained_fmt: str = RATE, size: float = 11, bold: bool = False) -> int:
-    h = height_pt(lines(text, sheet.widths[1], size, bold), size) + 3
+    h = height_pt(lines(sample(text), sheet.widths[1], size, bold), size) + 3
     return sheet.table_row([
         (stt, GENERAL, CENTER), (text, GENERAL, LEFT), (unit, GENERAL, CENTER),
         (result, result_fmt, RIGHT), (target, target_fmt, RIGHT if target_fmt != GENERAL else CENTER),
@@ -379,8 +409,8 @@ def _ratio(num: str, den: str) -> str:
 
 def build_chiso(wb: Workbook) -> None:
     """(a) indicators down the side: STT, chỉ số, đơn vị tính, kết quả, chỉ tiêu, đạt %."""
-    columns = [Column("STT", 5), Column("Chỉ số", 40), Column("Đơn vị tính", 9), Column("Kết quả", 15),
-               Column("Chỉ tiêu", 14), Column("Đạt (%)", 8)]
+    columns = [Column("STT", 5), Column("Chỉ số", 41), Column("Đơn vị tính", 9), Column("Kết quả", WIDE_MONEY),
+               Column("Chỉ tiêu", WIDE_MONEY), Column("Đạt (%)", 9)]
     s = new_sheet(wb, "ChiSo", columns, landscape=False)
     s.heading()
     s.title("BẢNG SỐ LIỆU KẾT QUẢ CUỘC VẬN ĐỘNG", CAMPAIGN, "{{ ky.ten | hoa }}", sizes=(14, 13, 13))
@@ -508,16 +538,16 @@ def build_danh_sach() -> Workbook:
                   "Mỗi địa chỉ có hồ sơ lập trong kỳ một dòng (dc.*)")
     columns = [
         Column("STT", 5, "{{ dc.stt }}"),
-        Column("Họ và tên", 20, "{{ dc.ho_ten }}", align=LEFT),
+        Column("Họ và tên", 19, "{{ dc.ho_ten }}", align=LEFT),
         Column("Năm sinh", 7, "{{ dc.nam_sinh }}", YEAR),
         Column("Giới tính", 6, "{{ dc.gioi_tinh }}"),
-        Column("Thôn/Tổ dân phố", 13, "{{ dc.thon }}", align=LEFT),
-        Column("Xã/Phường", 14, "{{ dc.xa }}", align=LEFT),
-        Column("Đối tượng", 15, "{{ dc.doi_tuong }}", align=LEFT),
-        Column("Hoàn cảnh", 32, "{{ dc.hoan_canh }}", align=LEFT),
+        Column("Thôn/Tổ dân phố", 12, "{{ dc.thon }}", align=LEFT),
+        Column("Xã/Phường", 16, "{{ dc.xa }}", align=LEFT),
+        Column("Đối tượng", 19, "{{ dc.doi_tuong }}", align=LEFT),
+        Column("Hoàn cảnh", 30, "{{ dc.hoan_canh }}", align=LEFT),
         Column("Ngày lập hồ sơ", 11, "{{ dc.ngay_lap_ho_so }}", DATE),
         Column("Ngày phê duyệt", 11, "{{ dc.ngay_phe_duyet }}", DATE),
-        Column("Ngày cập nhật iNHANDAO", 11, "{{ dc.ngay_inhandao }}", DATE),
+        Column("Ngày cập nhật iNHANDAO", 12.5, "{{ dc.ngay_inhandao }}", DATE),
     ]
     s = new_sheet(wb, "DanhSach", columns, landscape=True)
     s.heading()
@@ -541,8 +571,8 @@ def build_danh_sach() -> Workbook:
 
 # -- (c) the data tables annexed to the 6-month and annual reports -------------------------
 def build_solieu(wb: Workbook, annex: str, title: Sequence[str]) -> None:
-    columns = [Column("STT", 5), Column("Nội dung", 36), Column("Đơn vị tính", 9), Column("Chỉ tiêu", 14),
-               Column("Kết quả", 15), Column("Tỷ lệ (%)", 8), Column("Đánh giá", 12)]
+    columns = [Column("STT", 5), Column("Nội dung", 33), Column("Đơn vị tính", 8), Column("Chỉ tiêu", WIDE_MONEY),
+               Column("Kết quả", WIDE_MONEY), Column("Tỷ lệ (%)", 8), Column("Đánh giá", 11)]
     s = new_sheet(wb, "SoLieu", columns, landscape=False)
     s.heading()
     s.title(*title, sizes=(14, 13, 13))
@@ -550,13 +580,12 @@ def build_solieu(wb: Workbook, annex: str, title: Sequence[str]) -> None:
     s.italic_line(PERIOD_LINE)
     s.skip(8)
     s.table_header(columns)
-    size = 11
+    size = 12
 
     def row(stt: object, text: str, unit: str, target: object, target_fmt: str, result: object, result_fmt: str,
             rate: object = None, verdict: object = None, bold: bool = False) -> int:
-        shown = "" if verdict is None or str(verdict).startswith("=") else str(verdict).replace(
-            "{{ ty_le_chi_tieu_gia_tri | so }}", "100,0")
-        h = max(lines(text, s.widths[1], size, bold), lines(shown, s.widths[6], size))
+        shown = "" if verdict is None or str(verdict).startswith("=") else sample(str(verdict))
+        h = max(lines(sample(text), s.widths[1], size, bold), lines(shown, s.widths[6], size))
         r = s.row
         s.table_row([(stt, GENERAL, CENTER), (text, GENERAL, LEFT), (unit, GENERAL, CENTER),
                      (target, target_fmt, RIGHT if target_fmt != GENERAL else CENTER),
@@ -621,7 +650,7 @@ def build_report_table(kind: str) -> Workbook:
     wb = new_book(f"Bảng số liệu kèm {report[0].lower() + report[1:]}",
                   "Kết quả so với chỉ tiêu Kế hoạch, giá trị theo hình thức, địa chỉ theo đối tượng, số liệu "
                   "từng đơn vị")
-    annex = f"(Kèm theo {report} số {{{{ so_van_ban }}}}/BC-HCTĐ, {{{{ ngay_bao_cao | ngay_van_ban }}}})"
+    annex = f"(Kèm theo {report} số {{{{ so_van_ban }}}} {{{{ ngay_bao_cao | ngay_van_ban }}}})"
     build_solieu(wb, annex, ("BẢNG SỐ LIỆU KẾT QUẢ CUỘC VẬN ĐỘNG", CAMPAIGN, "{{ ky.ten | hoa }}"))
     build_units(wb, extended=True, title=("SỐ LIỆU KẾT QUẢ CUỘC VẬN ĐỘNG THEO ĐƠN VỊ", CAMPAIGN,
                                          "{{ ky.ten | hoa }}"), annex=annex)
@@ -644,7 +673,7 @@ def build_so_nop() -> Workbook:
         Column("Cảnh báo", 8, "{{ nb.canh_bao }}", COUNT, RIGHT),
     ]
     s = new_sheet(wb, "NopBaoCao", columns, landscape=True)
-    s.heading(number_suffix="/TB-HCTĐ")
+    s.heading()
     s.title("THÔNG BÁO", "Tình hình nộp báo cáo Cuộc vận động " + CAMPAIGN_LOWER + " {{ ky.ten }}",
             sizes=(14, 13))
     s.skip(6)
@@ -652,9 +681,9 @@ def build_so_nop() -> Workbook:
     s.skip(6)
     intro = ("Tính đến {{ ngay_bao_cao | ngay_van_ban }}, trong {{ so_don_vi }} đơn vị phải báo cáo "
              "{{ ky.ten }} (từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }}): "
-             "{{ so_don_vi_da_nop }} đơn vị đã nộp, {{ so_don_vi_nop_muon }} đơn vị nộp muộn, "
-             "{{ so_don_vi_chua_nop }} đơn vị chưa nộp, {{ so_don_vi_bi_tu_choi }} đơn vị có báo cáo bị từ chối. "
-             "Chi tiết như sau:")
+             "{{ so_don_vi_da_nop }} đơn vị đã nộp (trong đó {{ so_don_vi_nop_muon }} đơn vị nộp muộn), "
+             "{{ so_don_vi_chua_nop }} đơn vị chưa nộp; {{ so_don_vi_bi_tu_choi }} bản báo cáo bị từ chối "
+             "(lý do ở bảng dưới). Chi tiết như sau:")
     sample = (intro.replace("{{ ngay_bao_cao | ngay_van_ban }}", "ngày 05 tháng 02 năm 2026")
               .replace("{{ ky.ten }}", "6 tháng đầu năm 2026").replace("{{ ky.tu_ngay | ngay }}", "25/11/2025")
               .replace("{{ ky.den_ngay | ngay }}", "24/05/2026"))

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from xlsxdiff import diff_workbooks
 
 from xl_nhandao.workbook import codes
@@ -118,6 +119,12 @@ def test_no_braces_outside_placeholders() -> None:
                         assert "{" not in rest and "}" not in rest, f"{name} {ws.title}!{c.coordinate}"
 
 
+def _width_pt(ws, c1: int, c2: int) -> float:
+    from xl_nhandao.workbook.printing import column_width_pt
+
+    return sum(column_width_pt(ws.column_dimensions[get_column_letter(c)].width) for c in range(c1, c2 + 1))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_each_sheet_is_an_official_document(name: str) -> None:
     """Heading block (organisation left, national name and motto right), number line,
@@ -133,7 +140,7 @@ def test_each_sheet_is_an_official_document(name: str) -> None:
         assert motto.font.u == "single"
         short_line = ws.cell(3, org.column)
         assert short_line.font.u == "single" and set(short_line.value) == {"\u00a0"}
-        number = next(c for t, c in texts.items() if t.startswith("Số: {{ so_van_ban }}/"))
+        number = texts["Số: {{ so_van_ban }}"]
         date_line = texts["{{ dia_danh }}, {{ ngay_bao_cao | ngay_van_ban }}"]
         assert number.row == date_line.row and date_line.font.i and number.column < date_line.column
         titles = [c for t, c in texts.items() if c.row > number.row and c.font.b and c.font.sz >= 13
@@ -143,6 +150,13 @@ def test_each_sheet_is_an_official_document(name: str) -> None:
         assert received.font.b and received.font.i and received.column == 1
         assert signer.column > received.column and signer.font.b and signature.font.b
         assert received.row > titles[0].row and signature.row > signer.row + 2
+        # each heading block is wide enough for its longest line at 12 pt, with room between
+        # them (“TRUNG ƯƠNG HỘI CHỮ THẬP ĐỎ VIỆT NAM”, “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM”: ~248 pt)
+        left = next(m for m in ws.merged_cells.ranges if m.min_row == 1 and m.min_col == 1)
+        right = next(m for m in ws.merged_cells.ranges if m.min_row == 1 and m.min_col == nation.column)
+        assert left.max_col < right.min_col
+        assert _width_pt(ws, left.min_col, left.max_col) >= 245
+        assert _width_pt(ws, right.min_col, right.max_col) >= 255
         fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
         assert fonts == {"Times New Roman"}, f"{ws.title}: {fonts}"
 
@@ -154,7 +168,7 @@ def test_each_sheet_prints_on_a4_fitted_to_width_with_its_header_repeated(name: 
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-        assert ws.print_area == f"'{ws.title}'!$A$1:${openpyxl.utils.get_column_letter(ws.max_column)}${ws.max_row}"
+        assert ws.print_area == f"'{ws.title}'!$A$1:${get_column_letter(ws.max_column)}${ws.max_row}"
         first, last = (int(x) for x in ws.print_title_rows.replace("$", "").split(":"))
         header = [ws.cell(first, c).value for c in range(1, ws.max_column + 1)]
         assert header[0] == "STT" and all(header), header
