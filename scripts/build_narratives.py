@@ -54,9 +54,9 @@ def _para(container, text: str = "", *, size: float = 13, bold: bool = False, it
     return p
 
 
-def _rule(container, width_cm: float) -> None:  # type: ignore[no-untyped-def]
+def _rule(container, width_cm: float, space_cm: float) -> None:  # type: ignore[no-untyped-def]
     """A short centred line under a heading (a paragraph with a bottom border, indented
-    to the line's width)."""
+    to the line's width) in a space ``space_cm`` wide."""
     p = container.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt = p.paragraph_format
@@ -68,10 +68,30 @@ def _rule(container, width_cm: float) -> None:  # type: ignore[no-untyped-def]
         bottom.set(qn(k), v)
     border.append(bottom)
     ppr.append(border)
-    side = max((7.5 - width_cm) / 2, 0)
+    side = max((space_cm - width_cm) / 2, 0)
     fmt.left_indent = Cm(side)
     fmt.right_indent = Cm(side)
     _font(p.add_run(""), 2)
+
+
+def _widths(table, widths_cm: list[float], indent_cm: float = 0) -> None:  # type: ignore[no-untyped-def]
+    """Fixed column widths (Word and LibreOffice otherwise share the width equally)."""
+    table.autofit = False
+    pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    pr.append(layout)
+    if indent_cm:
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(int(indent_cm * 567)))
+        ind.set(qn("w:type"), "dxa")
+        pr.append(ind)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(w * 567)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
 
 
 def _no_borders(table) -> None:  # type: ignore[no-untyped-def]
@@ -111,22 +131,22 @@ def build(kind: str) -> Path:
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(head)
+    _widths(head, [8.4, 9.4], indent_cm=-0.8)
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
-    _cell_para(left, "{{ to_chuc.cap_tren }}", size=12, first=True)
+    _cell_para(left, "{{ to_chuc.cap_tren }}", size=11, first=True)
     _cell_para(left, "{{ to_chuc.ten }}", size=12, bold=True)
-    _rule(left, 3)
+    _rule(left, 2.5, 8.4)
     _cell_para(left, "Số: {{ so_van_ban }}", size=13)
     _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, first=True)
     _cell_para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
-    _rule(right, 5.5)
+    _rule(right, 5.5, 9.4)
     _cell_para(right, "{{ dia_danh }}, {{ ngay_bao_cao | ngay_van_ban }}", size=13, italic=True)
 
     _para(doc, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=0)
     what = "Tổng kết" if annual else "Sơ kết"
     _para(doc, f"{what} Cuộc vận động “Mỗi tổ chức, mỗi cá nhân gắn với một địa chỉ nhân đạo” {{{{ ky.ten }}}}",
           size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _rule(doc, 4)
+    _rule(doc, 4, 16.5)
     _para(doc, "[Cán bộ viết phần mở đầu: căn cứ kế hoạch của Ban Chỉ đạo, tình hình chung của địa phương.]",
           italic=True, indent=True, before=6)
     _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True, before=6)
@@ -144,6 +164,7 @@ def build(kind: str) -> Path:
     table = doc.add_table(rows=2, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, widths)
     row = ["{{ dv.stt }}", "{{ dv.ten }}", "{{ dv.dia_chi_co_ho_so }}", "{{ dv.dia_chi_duoc_tro_giup }}",
            "{{ dv.gia_tri_tro_giup }}", "{{ dv.ty_le_chi_tieu_gia_tri }}"]
     for c, (h, w) in enumerate(zip(headers, widths)):
@@ -166,8 +187,8 @@ def build(kind: str) -> Path:
 
     sign = doc.add_table(rows=1, cols=2)
     _no_borders(sign)
+    _widths(sign, [8, 8.5])
     left, right = sign.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8.5)
     _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
     for line in ("- Trung ương Hội CTĐ Việt Nam;", "- Ban Chỉ đạo Cuộc vận động;", "- Lưu: VT."):
         _cell_para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)

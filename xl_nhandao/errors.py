@@ -257,6 +257,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Thiếu địa danh cho dòng “Địa danh, ngày … tháng … năm …” của văn bản (ví dụ Khánh Hòa).",
         "The place name of the document's “Place, ngày … tháng … năm …” line is missing (e.g. Khánh Hòa).",
     ),
+    "template-name-unknown": (
+        "Không có mẫu báo cáo tên “{name}”. Các mẫu có sẵn: {names}; hoặc chỉ đường dẫn một tệp mẫu .xlsx/.docx.",
+        "There is no report template named “{name}”. The shipped ones: {names}; or give the path of a .xlsx/.docx template.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -341,7 +345,7 @@ _KIND: dict[str, type[RunError]] = {
     **dict.fromkeys(("file-not-found", "not-a-file", "not-regular", "not-a-workbook", "encrypted",
                      "xls-unsupported", "format-unsupported", "corrupt", "duplicate-sheet", "zip-bomb", "too-many-rows",
                      "stray-cells", "book-too-large", "date-impossible", "sheet-unreadable", "annotate-unreadable", "annotate-too-large",
-                     "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review",
+                     "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review", "template-name-unknown",
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
                      "hashed-other-secret", "hashed-damaged"), InputError),

@@ -57,7 +57,7 @@ CATALOGUE: tuple[FieldDoc, ...] = (
     FieldDoc("don_vi.cap", "Cấp đơn vị (Tỉnh, Huyện, Xã)", "Level of the unit"),
     FieldDoc("to_chuc.ten", "Tên cơ quan ban hành, chữ in hoa (HỘI CHỮ THẬP ĐỎ TỈNH KHÁNH HÒA)",
              "The issuing body, in capitals"),
-    FieldDoc("to_chuc.cap_tren", "Cơ quan cấp trên, chữ in hoa (TRUNG ƯƠNG HỘI CHỮ THẬP ĐỎ VIỆT NAM)",
+    FieldDoc("to_chuc.cap_tren", "Cơ quan cấp trên, chữ in hoa (HỘI CHỮ THẬP ĐỎ VIỆT NAM)",
              "The superior body, in capitals"),
     FieldDoc("dia_danh", "Địa danh ở dòng ngày tháng (Khánh Hòa)", "Place name of the date line"),
     FieldDoc("ky.nhan", "Nhãn kỳ báo cáo (2025-H1)", "Period label"),
@@ -169,7 +169,7 @@ def _organisation(res: Consolidation) -> tuple[str, str, str]:
             place = place[len(prefix):]
     body = f"HỘI CHỮ THẬP ĐỎ {unit.name.upper()}"
     if unit.level == "Tỉnh" or province is None:
-        superior = "TRUNG ƯƠNG HỘI CHỮ THẬP ĐỎ VIỆT NAM"
+        superior = "HỘI CHỮ THẬP ĐỎ VIỆT NAM"
     elif unit.level == "Xã" and unit.district_code:
         district = adminunits.lookup(unit.district_code, res.scheme, "Huyện")
         superior = f"HỘI CHỮ THẬP ĐỎ {(district or province).name.upper()}"

@@ -43,6 +43,12 @@ SENTENCES: dict[str, tuple[str, str]] = {
 }
 
 
+def _lower(label: str) -> str:
+    """A label inside a sentence: its first letter small, unless the word is an
+    abbreviation ("Thẻ BHYT" → "thẻ BHYT", "BHYT" stays)."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _n(v: object) -> str:
     return "—" if v is None else fmt_int(v)  # type: ignore[arg-type]
 
@@ -76,7 +82,7 @@ def sentences(s: dict[str, object], lists: dict[str, list[dict[str, object]]],
         text += (f"; ngoài ra các chương trình khác trợ giúp {_n(other)} đồng (không cộng vào kết quả Cuộc vận "
                  "động để không tính trùng)")
     out["cau.gia_tri"] = text + "."
-    shown = [f"{e.label.lower()} {_n(s.get(f'gia_tri_{e.code}'))} đồng" for e in codes.SUPPORT_FORMS.entries
+    shown = [f"{_lower(e.label)} {_n(s.get(f'gia_tri_{e.code}'))} đồng" for e in codes.SUPPORT_FORMS.entries
              if s.get(f"gia_tri_{e.code}")]
     out["cau.hinh_thuc"] = ("Theo hình thức: " + "; ".join(shown) + ".") if shown else ""
     heads = s.get("ty_le_nguoi_dung_dau")
@@ -94,7 +100,7 @@ def sentences(s: dict[str, object], lists: dict[str, list[dict[str, object]]],
         if v:
             cats.append((v, e.label))
     cats.sort(key=lambda x: -x[0])  # type: ignore[operator, return-value]
-    out["cau.doi_tuong"] = ("Theo đối tượng: " + "; ".join(f"{label.lower()} {_n(v)}" for v, label in cats) + ".") \
+    out["cau.doi_tuong"] = ("Theo đối tượng: " + "; ".join(f"{_lower(label)} {_n(v)}" for v, label in cats) + ".") \
         if cats else ""
     ledger = lists.get("nb", [])
     missing = [str(r.get("ten") or r.get("ma")) for r in ledger if r.get("trang_thai") == "Chưa nộp"]
@@ -128,7 +134,7 @@ def fill_docx(template: Path, output_tmp: Path, render: Callable[[str, str | Non
                 unknown.append(f"{expr.strip()} ({where})")
             used.add(m.group(1).strip())
     if unknown:
-        raise RunError("template-unknown-fields", path=template.name, fields="; ".join(unknown))
+        raise RunError("template-unknown", path=template.name, count=len(unknown), problems="; ".join(unknown))
     for table in _tables(doc):
         _repeat_rows(table, lists, render)
     for _, paragraph in _paragraphs(doc):

@@ -51,7 +51,7 @@ def find_template(name: str) -> Path:
     for p in shipped():
         if p.stem == name or p.name == name:
             return p
-    raise RunError("template-unknown", name=name, names=", ".join(p.stem for p in shipped()))
+    raise RunError("template-name-unknown", name=name, names=", ".join(p.stem for p in shipped()))
 
 
 def filters(style: str = "bac") -> dict[str, object]:
