@@ -94,6 +94,17 @@ def test_the_build_is_deterministic(tmp_path: Path) -> None:
     assert workbook_parts_differ(a, b) == []
 
 
+def test_the_fixed_field_list_is_the_catalogues() -> None:
+    """The fields the templates were written for are all in the report's catalogue
+    (what ``xl-nhandao templates`` lists), and so are the filters."""
+    from xl_nhandao.report.fields import NAMES as CATALOGUE_NAMES
+    from xl_nhandao.report.run import filters
+
+    fixed = SCALARS | {f"{p}.{f}" for p, fields in LISTS.items() for f in fields}
+    assert fixed <= CATALOGUE_NAMES
+    assert set(filters()) == FILTERS
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_placeholder_is_a_known_field_and_filter(name: str) -> None:
     found = _placeholders(TEMPLATES / f"{name}.xlsx")
