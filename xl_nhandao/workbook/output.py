@@ -26,7 +26,9 @@ from ..errors import RunError
 
 OUTPUT_PROPERTY = "xl_nhandao"
 WRITTEN_PROPERTY = "xl_nhandao_written"
-_PROPERTY = re.compile(rb'name="(xl_nhandao(?:_written)?)"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>')
+#: openpyxl writes ``<vt:lpwstr>`` under lxml's namespace rules when lxml is installed
+#: (python-docx brings it): ``<vt:lpwstr xmlns:vt="…">``.
+_PROPERTY = re.compile(rb'name="(xl_nhandao(?:_written)?)"[^>]*>\s*<vt:lpwstr(?:\s[^>]*)?>([^<]*)</vt:lpwstr>')
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]*)</dcterms:modified>")
 
 
