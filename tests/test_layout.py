@@ -18,6 +18,7 @@ LAYERS = {
     "xl_nhandao.validate": 4,
     "xl_nhandao.consolidate": 5,
     "xl_nhandao.overlap": 6,
+    "xl_nhandao.report": 6,
     "xl_nhandao.demo": 7,
     "xl_nhandao.schema": 8, "xl_nhandao.docs": 8,
     "xl_nhandao": 9,  # the public API
