@@ -396,6 +396,29 @@ def test_a_list_row_may_hold_scalar_fields(tmp_path: Path) -> None:
         ["Xã số 2", "Tỉnh Khánh Hòa", "Kỳ 6 tháng đầu năm 2025 – 22451"]]
 
 
+def test_rows_left_at_automatic_height_grow_to_show_wrapped_text(tmp_path: Path) -> None:
+    long = "Đang trợ giúp, cần thêm hỗ trợ sửa nhà và học bổng cho hai cháu"
+    wb = Workbook()
+    ws = wb.active
+    ws.column_dimensions["B"].width = 20
+    ws["A1"], ws["B1"] = "{{ dc.stt }}", "{{ dc.trang_thai }}"
+    ws["B1"].alignment = Alignment(wrap_text=True)
+    ws["B3"] = "{{ dv.ten }}"  # not wrapped: left alone
+    ws["B5"] = "{{ dv.ten }}"
+    ws["B5"].alignment = Alignment(wrap_text=True)
+    ws.row_dimensions[5].height = 15  # the designer's height stays
+    d = data(units=1, addresses=2)
+    d.lists["dc"][1]["trang_thai"] = long
+    d.lists["dv"][0]["ten"] = long
+    out, _ = fill(tmp_path, wb, d)
+    s = out.active
+    assert s["B2"].value == long and s["B6"].value == long
+    assert s.row_dimensions[1].height is None  # one line: left automatic
+    assert s.row_dimensions[2].height >= 3 * 11 * 1.2  # several lines of 11 pt
+    assert s.row_dimensions[4].height is None
+    assert s.row_dimensions[6].height == 15
+
+
 def test_formulas_in_a_repeated_row_see_their_own_copy(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

@@ -665,6 +665,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
 
     failures = _Failures()
     filled = 0
+    touched: dict[str, set[int]] = {}
     block_of: dict[tuple[str, int], tuple[Block, str]] = {}
     for title, bs in blocks.items():
         for b, prefix in bs:
@@ -674,18 +675,23 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         ws = wb[site.sheet]
         m = maps.get(sheet_key(site.sheet))
         found = block_of.get((site.sheet, site.row))
+        rows = touched.setdefault(site.sheet, set())
         if found is None:
             row = m.first(site.row) if m is not None else site.row
             _fill_cell(ws.cell(row, site.col), site, data, None, failures)
+            rows.add(row)
             filled += 1
             continue
         b, prefix = found
         items = data.lists.get(prefix) or []
         base = m.start(b) - b.start  # type: ignore[union-attr]
         for i, item in enumerate(items or [None]):
-            _fill_cell(ws.cell(site.row + base + i * b.height, site.col), site, data, item, failures)
+            row = site.row + base + i * b.height
+            _fill_cell(ws.cell(row, site.col), site, data, item, failures)
+            rows.add(row)
         filled += len(items) or 1
     _clear_empty_blocks(wb, blocks, maps, data)
+    _fit_rows(wb, touched)
     for h in scan.headers:
         h.part.text = _render(h.parts, data, None, h.sheet, failures, escape=lambda s: s.replace("&", "&&")) or None
         filled += 1
@@ -699,6 +705,51 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     rows = {prefix: len(data.lists.get(prefix) or []) for bs in blocks.values() for _, prefix in bs}
     used = sorted({p.field for p in scan.placeholders})
     return FillResult(output, used, rows, filled, lost)
+
+
+def _fit_rows(wb, touched: dict[str, set[int]]) -> None:
+    """Rows the template leaves at automatic height, whose filled text wraps, are
+    given the height that shows it all: Excel and LibreOffice fit a row to its text
+    only when it is edited on screen, and would print a long ``Hoàn cảnh`` cut off. A
+    row the designer gave a height keeps it."""
+    from openpyxl.cell.cell import MergedCell
+
+    from ..workbook.printing import height_pt, lines
+
+    for title, rows in touched.items():
+        ws = wb[title]
+        default = ws.sheet_format.defaultColWidth or 8.43
+        widths: dict[int, float] = {}
+        for dim in ws.column_dimensions.values():
+            if dim.min and dim.max:
+                for col in range(dim.min, dim.max + 1):
+                    widths[col] = 0.0 if dim.hidden else (dim.width or default)
+        spans: dict[tuple[int, int], int] = {}  # (row, col) → last column of a one-row merge
+        tall: set[tuple[int, int]] = set()  # top-left cells of merges over several rows
+        for mcr in ws.merged_cells.ranges:
+            if mcr.min_row == mcr.max_row:
+                spans[(mcr.min_row, mcr.min_col)] = mcr.max_col
+            else:
+                tall.add((mcr.min_row, mcr.min_col))
+        last_col = ws.max_column
+        for row in sorted(rows):
+            dim = ws.row_dimensions.get(row)
+            if dim is not None and dim.ht is not None:
+                continue
+            need = 0.0
+            for col in range(1, last_col + 1):
+                cell = ws._cells.get((row, col))
+                if cell is None or isinstance(cell, MergedCell) or cell.data_type != "s" or (row, col) in tall:
+                    continue
+                if not cell.alignment.wrap_text or not cell._value:
+                    continue
+                width = sum(widths.get(c, default) for c in range(col, spans.get((row, col), col) + 1))
+                size = float(cell.font.sz or 11)
+                n = lines(str(cell._value), width, size, bool(cell.font.b))
+                if n > 1:
+                    need = max(need, height_pt(n, size))
+            if need:
+                ws.row_dimensions[row].height = round(need, 1)
 
 
 def _clear_empty_blocks(wb, blocks: dict[str, list[tuple[Block, str]]], maps: dict[str, RowMap],
