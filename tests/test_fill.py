@@ -358,20 +358,48 @@ def test_rows_below_move_down_with_merged_cells_heights_and_formulas(tmp_path: P
 
 def test_the_total_row_computes_in_a_spreadsheet_program(tmp_path: Path) -> None:
     """The moved formulas are right where it counts: LibreOffice computes the total."""
+    out_dir = tmp_path / "csv"
+    fill(tmp_path, table_template(), data(units=5))
+    soffice(tmp_path, ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out_dir),
+                       str(tmp_path / "bao-cao-mau.xlsx")])
+    rows = (out_dir / "bao-cao-mau.csv").read_text(encoding="utf-8").splitlines()
+    total = rows[8].split(",")
+    assert total[0] == "Tổng cộng" and total[2] == "1500000" and total[3] == "3000000" and total[4] == "15"
+    assert rows[11].split(",")[0] == "750000"
+
+
+def soffice(tmp_path: Path, args: list[str]) -> None:
     import shutil
     import subprocess
 
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice is not installed")
-    out_dir = tmp_path / "csv"
-    fill(tmp_path, table_template(), data(units=5))
-    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out_dir),
-                    str(tmp_path / "bao-cao-mau.xlsx")], check=True, capture_output=True, timeout=120,
+    subprocess.run(["soffice", "--headless", *args], check=True, capture_output=True, timeout=120,
                    env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    rows = (out_dir / "bao-cao-mau.csv").read_text(encoding="utf-8").splitlines()
-    total = rows[8].split(",")
-    assert total[0] == "Tổng cộng" and total[2] == "1500000" and total[3] == "3000000" and total[4] == "15"
-    assert rows[11].split(",")[0] == "750000"
+
+
+def test_a_template_saved_by_a_spreadsheet_program_fills(tmp_path: Path) -> None:
+    """LibreOffice writes its own styles, names and shared formulas; the fill follows."""
+    from openpyxl.drawing.image import Image
+
+    wb = table_template()
+    wb.active.add_image(Image(png()), "F1")
+    wb.active.conditional_formatting.add("C4", CellIsRule(operator="lessThan", formula=["0"],
+                                                          fill=PatternFill("solid", fgColor="FFC7CE")))
+    wb.active.print_area = "A1:E9"
+    save(wb, tmp_path / "goc.xlsx")
+    (tmp_path / "lo").mkdir()
+    soffice(tmp_path, ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo"),
+                       str(tmp_path / "goc.xlsx")])
+    out = tmp_path / "bao-cao.xlsx"
+    fill_template(tmp_path / "lo" / "goc.xlsx", data(units=4), out)
+    s = load_workbook(out).active
+    assert [s.cell(r, 2).value for r in range(4, 8)] == ["Xã số 1", "Xã số 2", "Xã số 3", "Xã số 4"]
+    assert s["C8"].value == "=SUM(C4:C7)" and s["A11"].value == "=C8/2"
+    assert s.print_area == "'BangSoLieu'!$A$1:$E$12"
+    assert [str(cf.sqref) for cf in s.conditional_formatting] == ["C4:C7"]
+    assert len(s._images) == 1
+    assert s["D12"].value == "Khánh Hòa, ngày 05 tháng 02 năm 2026"
 
 
 def test_an_empty_list_leaves_its_row_once_and_empty(tmp_path: Path) -> None:
