@@ -156,6 +156,23 @@ def test_text_from_the_data_never_becomes_a_formula(tmp_path: Path) -> None:
     assert out.active["A2"].value == "=1+1\\x01" and out.active["A2"].data_type == "s"
 
 
+def test_numpy_and_pandas_values_are_plain_values(tmp_path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = "{{ a }}", "{{ b }}", "{{ c }}", "Tỷ lệ {{ d }}, ngày {{ e }}"
+    ws["A5"], ws["A6"] = "{{ f }}", "{{ g }}"
+    d = data(a=np.int64(1_500_000), b=np.float64("nan"), c=pd.Timestamp("2026-02-05"), d=np.float64(36.6),
+             e=pd.NaT, f=np.bool_(True), g=pd.NA)
+    out, _ = fill(tmp_path, wb, d)
+    s = out.active
+    assert s["A1"].value == 1_500_000 and s["A1"].data_type == "n"
+    assert s["A2"].value is None and s["A3"].value == datetime(2026, 2, 5)
+    assert s["A4"].value == "Tỷ lệ 36,6, ngày " and s["A5"].value == "Có" and s["A6"].value is None
+
+
 def test_rich_text_keeps_its_runs(tmp_path: Path) -> None:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -296,6 +313,14 @@ def test_defined_names_bind_cells_to_fields(tmp_path: Path) -> None:
     assert scan.names == {"gia_tri_tro_giup": "Bia!B2", "KY_DEN_NGAY": "Bia!B3", "don_vi.ten": "Bia!B4"}
     assert [(p.cell, p.field, p.where) for p in scan.placeholders] == [
         ("B2", "gia_tri_tro_giup", "name"), ("B3", "ky.den_ngay", "name"), ("B4", "don_vi.ten", "name")]
+
+
+def test_a_defined_name_on_a_merged_cell_fills_the_merge(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.merge_cells("B2:D3")
+    wb.defined_names["gia_tri_tro_giup"] = DefinedName("gia_tri_tro_giup", attr_text="Sheet!$C$3")
+    out, _ = fill(tmp_path, wb)
+    assert out.active["B2"].value == 1_500_000
 
 
 def test_a_field_name_over_several_cells_is_an_error(tmp_path: Path) -> None:
@@ -661,7 +686,8 @@ def test_header_and_footer_placeholders_are_filled(tmp_path: Path) -> None:
     template = save(wb, tmp_path / "mau2.xlsx")
     with pytest.raises(RunError) as err:
         fill_template(template, data(), tmp_path / "out2.xlsx")
-    assert "trường danh sách “dv.ten” không dùng được ở đầu/chân trang" in err.value.message("vi")
+    assert "Sheet (chân trang): trường danh sách “dv.ten” không dùng được ở đầu/chân trang" in err.value.message("vi")
+    assert "Sheet (footer): the list field “dv.ten” cannot be used in a header or footer" in err.value.message("en")
 
 
 def test_an_xltx_template_gives_an_xlsx_report(tmp_path: Path) -> None:

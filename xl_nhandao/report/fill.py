@@ -241,7 +241,7 @@ def _problem(code: str, **params: object) -> Phrase:
     return Phrase(vi, en, {k: printable(v)[:200] if isinstance(v, str) else v for k, v in params.items()})
 
 
-def _parse(text: str, where: str, problems: list[Phrase]) -> list[str | _Slot]:
+def _parse(text: str, where: str | Phrase, problems: list[Phrase]) -> list[str | _Slot]:
     """A text as literal pieces and placeholders; broken placeholders are problems."""
     parts: list[str | _Slot] = []
     pos = 0
@@ -297,6 +297,13 @@ class _HeaderSite:
     sheet: str
     part: object  # an openpyxl _HeaderFooterPart
     parts: list[str | _Slot]
+    where: Phrase
+
+
+def _header_where(sheet: str, kind: str) -> Phrase:
+    if "Header" in kind:
+        return Phrase("{sheet} (đầu trang)", "{sheet} (header)", {"sheet": printable(sheet)})
+    return Phrase("{sheet} (chân trang)", "{sheet} (footer)", {"sheet": printable(sheet)})
 
 
 @dataclass
@@ -353,8 +360,8 @@ def _scan(wb, data: TemplateData | None) -> _Scan:
             for side in ("left", "center", "right"):
                 part = getattr(item, side, None)
                 if part is not None and part.text and "{{" in part.text:
-                    where = f"{ws.title} ({'đầu trang' if 'Header' in kind else 'chân trang'})"
-                    headers.append(_HeaderSite(ws.title, part, _parse(part.text, where, problems)))
+                    where = _header_where(ws.title, kind)
+                    headers.append(_HeaderSite(ws.title, part, _parse(part.text, where, problems), where))
     names = _bind_names(wb, data, sites, problems) if data is not None else {}
     if data is not None:
         _check(sites, headers, data, problems)
@@ -397,6 +404,10 @@ def _bind_names(wb, data: TemplateData, sites: list[_Site], problems: list[Phras
         if cell is None:
             problems.append(_problem("name-not-cell", name=name, value=dn.value or ""))
             continue
+        for mcr in titles[cell[0]].merged_cells.ranges:  # a name on a merged cell: its top-left
+            if mcr.min_row <= cell[1] <= mcr.max_row and mcr.min_col <= cell[2] <= mcr.max_col:
+                cell = (cell[0], mcr.min_row, mcr.min_col)
+                break
         slot = _Slot("{{ " + target + " }}", target, ())
         by_cell[cell] = _Site(cell[0], cell[1], cell[2], [slot], name=name)
         bound[name] = f"{cell[0]}!{_coord(cell[1], cell[2])}"
@@ -408,7 +419,7 @@ def _bind_names(wb, data: TemplateData, sites: list[_Site], problems: list[Phras
 def _check(sites: list[_Site], headers: list[_HeaderSite], data: TemplateData, problems: list[Phrase]) -> None:
     known_filters = ", ".join(sorted(data.filters)) or "—"
 
-    def check(slot: _Slot, where: str) -> None:
+    def check(slot: _Slot, where: str | Phrase) -> None:
         if not slot.field or not _NAME.fullmatch(slot.field):
             return  # already a syntax problem
         if not data.knows(slot.field):
@@ -432,11 +443,10 @@ def _check(sites: list[_Site], headers: list[_HeaderSite], data: TemplateData, p
             problems.append(_problem("two-lists", where=first_cell[(sheet, row)], row=row,
                                      lists=", ".join(sorted(prefixes))))
     for h in headers:
-        where = f"{h.sheet} (đầu/chân trang)"
         for slot in (p for p in h.parts if isinstance(p, _Slot)):
-            check(slot, where)
+            check(slot, h.where)
             if data.list_of(slot.field) is not None:
-                problems.append(_problem("list-in-header", where=where, name=slot.field))
+                problems.append(_problem("list-in-header", where=h.where, name=slot.field))
 
 
 # -- values -------------------------------------------------------------------------------
@@ -446,18 +456,35 @@ class _Failures:
         self.seen: set[tuple[str, str]] = set()
 
 
-def _resolve(slot: _Slot, data: TemplateData, item: dict[str, object] | None, where: str,
+def _plain(value: object) -> object:
+    """A value as plain Python: numpy scalars unwrapped, pandas' missing values
+    (``NaN``, ``NaT``, ``NA``) as ``None``, a pandas ``Timestamp`` as a datetime."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    kind = type(value)
+    if kind.__name__ in ("NaTType", "NAType"):
+        return None
+    if kind.__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    elif kind.__module__.startswith("pandas") and hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _resolve(slot: _Slot, data: TemplateData, item: dict[str, object] | None, where: str | Phrase,
              failures: _Failures) -> object:
     prefix = data.list_of(slot.field)
     if prefix is not None:
-        value = item.get(slot.field.split(".", 1)[1]) if item is not None else None
+        value = _plain(item.get(slot.field.split(".", 1)[1])) if item is not None else None
     else:
-        value = data.scalars.get(slot.field)
+        value = _plain(data.scalars.get(slot.field))
     for name in slot.filters:
         if value is None:
             break
         try:
-            value = data.filters[name](value)
+            value = _plain(data.filters[name](value))
         except Exception as exc:  # a filter given a value it cannot take
             key = (where, slot.text)
             if key not in failures.seen:
@@ -523,7 +550,7 @@ def _put_typed(cell, value: object) -> None:
         _put_text(cell, str(value))
 
 
-def _render(parts: list[str | _Slot], data: TemplateData, item, where: str, failures: _Failures,
+def _render(parts: list[str | _Slot], data: TemplateData, item, where: str | Phrase, failures: _Failures,
             escape: Callable[[str], str] = lambda s: s) -> str:
     out = []
     for p in parts:
@@ -693,7 +720,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     _clear_empty_blocks(wb, blocks, maps, data)
     _fit_rows(wb, touched)
     for h in scan.headers:
-        h.part.text = _render(h.parts, data, None, h.sheet, failures, escape=lambda s: s.replace("&", "&&")) or None
+        h.part.text = _render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
         filled += 1
     if failures.items:
         raise RunError("template-filter-failed", path=str(template), count=len(failures.items),
