@@ -781,3 +781,29 @@ def test_scan_lists_placeholders_by_cell(tmp_path: Path) -> None:
     assert first == {"sheet": "BangSoLieu", "cell": "A1", "text": "{{ ky.ten | hoa }}", "field": "ky.ten",
                      "filters": ["hoa"], "where": "cell"}
     assert [p.location for p in scan.placeholders if p.field == "ky.den_ngay"] == ["BangSoLieu!D9"]
+
+
+# -- references -----------------------------------------------------------------------------------
+def test_references_follow_rows_as_excel_moves_them_on_insert() -> None:
+    from xl_nhandao.report.refs import Block, Formula, RowMap
+
+    m = RowMap([Block(4, 1, 5), Block(10, 2, 3)])  # row 4 ×5 (+4), rows 10–11 ×3 (+4 more)
+    assert [m.first(r) for r in (3, 4, 5, 9, 10, 11, 12)] == [3, 4, 9, 13, 14, 15, 20]
+    assert [m.last(r) for r in (4, 10, 11)] == [8, 18, 19]
+    maps = {"bang": m, "o'brien": m}
+
+    def moved(text: str, sheet: str | None = "Bang") -> str:
+        return Formula(text, maps, sheet).render()
+
+    assert moved("=SUM(C4:C4)+SUM(C10:D11)") == "=SUM(C4:C8)+SUM(C14:D19)"
+    assert moved("=SUM(C3:C12)") == "=SUM(C3:C20)"  # over both blocks
+    assert moved("=SUM(C11:C4)") == "=SUM(C4:C19)"  # written backwards
+    assert moved("=SUM($4:$4)+C:C+tong_cong+Bang1[Cot]") == "=SUM($4:$8)+C:C+tong_cong+Bang1[Cot]"
+    assert moved("='O''Brien'!C5+Khac!C5+[1]Bang!C5+C5") == "='O''Brien'!C9+Khac!C5+[1]Bang!C5+C9"
+    assert moved("=C4*2+MAX(C4)+MAX(C4,1)") == "=C4*2+MAX(C4:C8)+MAX(C4:C8,1)"
+    assert moved("=Bang!$C$12", None) == "=Bang!$C$20" and moved("=C12", None) == "=C12"
+    assert moved('=IF(C4>0,"C4",D5)') == '=IF(C4>0,"C4",D9)'  # text is not a reference
+    inside = Formula("=C10+C11+C4+C12", maps, "Bang")
+    assert [inside.render(m.blocks[1], i) for i in range(3)] == [
+        "=C14+C15+C4+C20", "=C16+C17+C4+C20", "=C18+C19+C4+C20"]
+    assert Formula("=SUM(C4:C4", maps, "Bang").render() in ("=SUM(C4:C8", "=SUM(C4:C4")  # broken: no crash

@@ -156,9 +156,7 @@ class _Ref:
             return f"{self.prefix}{self.c1}{a}"
         a = self._row(self.r1, False, block, copy)
         b = self._row(self.r2, True, block, copy)
-        if self.kind == "rows":
-            return f"{self.prefix}{self.c1}{a}:{self.c2}{b}"
-        return f"{self.prefix}{self.c1}{a}:{self.c2}{b}"
+        return f"{self.prefix}{self.c1}{a}:{self.c2}{b}"  # rows: c1, c2 are the "$" markers
 
 
 class Formula:
