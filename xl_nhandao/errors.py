@@ -261,6 +261,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Không có mẫu báo cáo tên “{name}”. Các mẫu có sẵn: {names}; hoặc chỉ đường dẫn một tệp mẫu .xlsx/.docx.",
         "There is no report template named “{name}”. The shipped ones: {names}; or give the path of a .xlsx/.docx template.",
     ),
+    "template-unreadable": (
+        "Không đọc được mẫu báo cáo “{path}” ({detail}). Hãy mở mẫu bằng Excel, lưu lại dạng “Sổ làm việc Excel (.xlsx)” rồi chạy lại.",
+        "Cannot read the report template “{path}” ({detail}). Open it in Excel, save it as “Excel Workbook (.xlsx)” and run again.",
+    ),
+    "template-unknown": (
+        "Mẫu báo cáo “{path}” có {count} chỗ điền không dùng được: {problems}. Hãy sửa trong Excel rồi chạy lại (xl-nhandao templates liệt kê các trường và bộ lọc).",
+        "The report template “{path}” has {count} {count:placeholder|placeholders} that cannot be filled: {problems}. Correct them in Excel and run again (xl-nhandao templates lists the fields and filters).",
+    ),
+    "template-filter-failed": (
+        "Mẫu báo cáo “{path}” dùng bộ lọc không hợp với giá trị ở {count} chỗ: {problems}. Hãy đổi bộ lọc hoặc trường trong mẫu.",
+        "The report template “{path}” applies a filter to a value it does not fit in {count} {count:place|places}: {problems}. Change the filter or the field in the template.",
+    ),
+    "template-too-long": (
+        "Báo cáo điền từ mẫu “{path}” cần {rows} dòng ở trang “{sheet}”, vượt giới hạn {limit} dòng của Excel. Hãy lập báo cáo cho kỳ ngắn hơn hoặc từng đơn vị.",
+        "The report filled from “{path}” needs {rows} rows on sheet “{sheet}”, over Excel's {limit}-row limit. Report on a shorter period or unit by unit.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -348,9 +364,11 @@ _KIND: dict[str, type[RunError]] = {
                      "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review", "template-name-unknown",
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
-                     "hashed-other-secret", "hashed-damaged"), InputError),
+                     "hashed-other-secret", "hashed-damaged", "template-unreadable", "template-unknown",
+                     "template-filter-failed"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
-                     "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed"),
+                     "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",
+                     "template-too-long"),
                     OutputError),
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
                      "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",

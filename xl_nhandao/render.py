@@ -167,6 +167,11 @@ def print_demo(demo, lang: Lang) -> None:
             b, a = before.get(code) or 0, after.get(code) or 0
             change = "" if a == b else f" ({'−' if a < b else '+'}{fmt_int(abs(a - b), lang)})"
             console.print(f"  {nd.indicator_label(code, lang)}: {fmt_int(b, lang)} → {fmt_int(a, lang)}{change}")
+    if demo.filled:
+        console.print("[bold]Bước 5 — báo cáo chính thức (xl-nhandao report)[/]" if vi
+                      else "[bold]Step 5 — official reports (xl-nhandao report)[/]")
+        for name, path in demo.filled:
+            console.print(f"  {escape(name)}: {escape(str(path.relative_to(demo.folder)))}")
     # Paths inside the demo folder are short and never wrapped; the folder is printed
     # whole on its own line, so it can be copied.
     console.print(("Thư mục demo: " if vi else "Demo folder: ") + escape(str(demo.folder)))
@@ -194,6 +199,9 @@ def print_demo(demo, lang: Lang) -> None:
         *((("Tổng hợp sau rà soát", "Consolidation after review", demo.decided_output,
             "trợ giúp tính hai lần đã loại (LoaiTru)", "support counted twice left out (LoaiTru)"),)
           if demo.decided_output else ()),
+        *((("Báo cáo năm đã điền", "Annual reports filled", demo.filled[0][1].parent,
+            "bảng số liệu, danh sách địa chỉ đề xuất, sổ nộp báo cáo, dự thảo báo cáo Word",
+            "data table, proposed addresses, submission ledger, Word draft"),) if demo.filled else ()),
     ):
         inside = path.relative_to(demo.folder).as_posix() + ("/" if path.is_dir() else "")
         outputs.add_row(label_vi if vi else label_en, escape(inside), what_vi if vi else what_en)

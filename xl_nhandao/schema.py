@@ -247,6 +247,11 @@ class WordsDocument(_Strict):
     words: str
 
 
+class DemoReportDoc(_Strict):
+    template: str
+    output: str
+
+
 class DemoDocument(_Strict):
     """``xl-nhandao demo --json`` (SPEC §5.6): where each output is, what the demo
     province's story is, each book's validation, the consolidation's document, the
@@ -266,6 +271,7 @@ class DemoDocument(_Strict):
     overlap: Optional[OverlapDocument]
     lists: list[str]
     after_decisions: Optional[ConsolidateDocument]
+    reports: list[DemoReportDoc]
 
 
 SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,

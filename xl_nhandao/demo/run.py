@@ -63,6 +63,8 @@ class DemoResult:
     overlap: OverlapResult | None = None
     decided_output: Path | None = None
     decided: Consolidation | None = None
+    #: The official reports filled from the consolidation after review: (template, file).
+    filled: list[tuple[str, Path]] = field(default_factory=list)
 
     def as_json(self, lang: Lang = "vi") -> dict[str, object]:
         """The ``demo --json`` document (``xl_nhandao.schema.DemoDocument``)."""
@@ -88,6 +90,7 @@ class DemoResult:
             "lists": [str(p) for p in self.lists],
             "after_decisions": (self.decided.as_json(str(self.decided_output), lang)
                                 if self.decided is not None else None),
+            "reports": [{"template": name, "output": str(path)} for name, path in self.filled],
         }
 
 
@@ -194,6 +197,7 @@ def run_demo(folder: Path, today: date | None = None) -> DemoResult:
         res.result = consolidate([subs_dir], PERIOD, str(res.expect_file), PROVINCE, today)
         write_consolidation(res.result, res.output)
         _overlap_step(res, today)
+        _report_step(res, today)
     finally:
         _write_manifest(folder)  # everything in the folder now is the demo's own
     return res
@@ -219,6 +223,29 @@ def _overlap_step(res: DemoResult, today: date) -> None:
     res.decided = consolidate([res.submissions], PERIOD, str(res.expect_file), PROVINCE, today,
                               decided=decided_for_consolidation(res.review))
     write_consolidation(res.decided, res.decided_output)
+
+
+#: The reports the demo fills (the campaign year's annual reports), and their files.
+REPORTS = (("bang-so-lieu-nam", "bang-so-lieu-nam.xlsx"), ("danh-sach-dia-chi", "danh-sach-dia-chi.xlsx"),
+           ("so-nop-bao-cao", "so-nop-bao-cao.xlsx"), ("bao-cao-nam", "bao-cao-nam.docx"))
+
+
+def _report_step(res: DemoResult, today: date) -> None:
+    """The official reports of the year, from the consolidation after review (what the
+    coordinator sends up), in ``bao-cao/``."""
+    from ..report.fields import Options
+    from ..report.run import report, shipped
+
+    source = res.decided_output or res.output
+    names = {p.stem for p in shipped()}
+    folder = res.folder / "bao-cao"
+    folder.mkdir(exist_ok=True)
+    options = Options(signer="Nguyễn Thị Thu Hà", signer_title="Chủ tịch", preparer="Trần Văn Nam",
+                      report_date=date(2025, 11, 28))
+    for name, file in REPORTS:
+        if name in names:
+            made = report(source, name, folder / file, options=options, today=today)
+            res.filled.append((name, made.output))
 
 
 def _files(folder: Path):

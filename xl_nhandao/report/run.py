@@ -99,7 +99,7 @@ def fields_of(template: Path) -> list[str]:
     else:
         from .fill import scan_template
 
-        found = [str(name) for name in scan_template(template).fields]
+        found = [str(name) for name in scan_template(template, template_data(None)).fields]  # type: ignore[arg-type]
     return list(dict.fromkeys(found))
 
 
@@ -146,11 +146,12 @@ def report(source: Path, template: str | Path, output: Path, *, period: str | No
         raise RunError("output-suffix", path=str(output), suffix=tpl.suffix.lower())
     check_output(output, [source, tpl], suffix=tpl.suffix.lower(), force=force, command=COMMAND)
     data = make_data(source, period=period, options=options or Options(), style=style, today=today)
+    lost: list[tuple[str, str]] = []
     if tpl.suffix.lower() == ".docx":
         used = _fill_word(tpl, data, output, style, force)
     else:
-        used = _fill_excel(tpl, data, output, style, force)
-    result = ReportResult(output, tpl, fields=sorted(used))
+        used, lost = _fill_excel(tpl, data, output, style, force)
+    result = ReportResult(output, tpl, fields=sorted(used), notices=list(lost))
     result.rows = {k: len(v) for k, v in data.lists.items() if any(u.startswith(k + ".") for u in used)}
     if pdf:
         result.pdf, notice = to_pdf(output, force=force)
@@ -214,12 +215,29 @@ def _fill_word(tpl: Path, data: ReportData, output: Path, style: str, force: boo
     return used
 
 
-def _fill_excel(tpl: Path, data: ReportData, output: Path, style: str, force: bool) -> set[str]:
-    from .fill import TemplateData, fill_template
+def template_data(data: ReportData | None, style: str = "bac") -> object:
+    """The filler's view of the fields: every catalogued field known even when the
+    report has no value for it (``data`` None: names only, for listing a template)."""
+    from .fill import TemplateData
 
-    scalars = dict(data.scalars)
-    result = fill_template(tpl, TemplateData(scalars, data.lists, filters(style)), output, force=True)
-    return set(getattr(result, "fields", ()) or ())
+    scalars: dict[str, object] = {n: None for n in NAMES if n.split(".", 1)[0] not in LISTS}
+    scalars.update(dict.fromkeys(SENTENCES))
+    lists: dict[str, list[dict[str, object]]] = {p: [] for p in LISTS}
+    if data is not None:
+        scalars.update(data.scalars)
+        lists.update(data.lists)
+    list_fields = {p: {n.split(".", 1)[1] for n in NAMES if n.startswith(p + ".")} for p in LISTS}
+    return TemplateData(scalars, lists, filters(style), list_fields)  # type: ignore[arg-type]
+
+
+def _fill_excel(tpl: Path, data: ReportData, output: Path, style: str, force: bool
+                ) -> tuple[set[str], list[tuple[str, str]]]:
+    """Fill an Excel template; the fields used, and what of the template openpyxl could
+    not keep (shapes, slicers…), as notices."""
+    from .fill import fill_template
+
+    result = fill_template(tpl, template_data(data, style), output, force=True)  # type: ignore[arg-type]
+    return set(result.fields), list(result.lost)
 
 
 def to_pdf(path: Path, force: bool = False) -> tuple[Path | None, tuple[str, str] | None]:
