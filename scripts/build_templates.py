@@ -221,7 +221,7 @@ class Sheet:
                  CENTER_SHRINK)
         self.height(r + 4, 18)
         self.row = r + 5
-        self.skip(12)
+        self.skip(8)
 
     def title(self, *texts: str, sizes: Sequence[float] = (), bold: Sequence[bool] = ()) -> None:
         for i, t in enumerate(texts):
@@ -288,11 +288,11 @@ class Sheet:
                 self.height(r + 1 + i, 15)
         if middle is not None:
             self.put(r, *middle, "NGƯỜI LẬP BIỂU", font(13, bold=True), CENTER_SHRINK)
-        # room to sign and stamp: about 2.5 cm
+        # room to sign and stamp: about 2 cm between the title and the name
         last_recipient = r + len(recipients.lines)
-        name_row = max(last_recipient + 1, r + 6)
+        name_row = max(last_recipient + 1, r + 5)
         for k in range(last_recipient + 1, name_row):
-            self.height(k, 18)
+            self.height(k, 22)
         self.put(name_row, r1, r2, "{{ nguoi_ky }}", font(13, bold=True), CENTER_SHRINK)
         self.height(name_row, 18)
         if middle is not None:
@@ -676,24 +676,19 @@ def build_so_nop() -> Workbook:
     s.heading()
     s.title("THÔNG BÁO", "Tình hình nộp báo cáo Cuộc vận động " + CAMPAIGN_LOWER + " {{ ky.ten }}",
             sizes=(14, 13))
-    s.skip(6)
+    s.skip(4)
     s.full("Kính gửi: Hội Chữ thập đỏ các đơn vị trực thuộc.", font(13), CENTER, 20)
-    s.skip(6)
+    s.skip(4)
     intro = ("Tính đến {{ ngay_bao_cao | ngay_van_ban }}, trong {{ so_don_vi }} đơn vị phải báo cáo "
              "{{ ky.ten }} (từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }}): "
              "{{ so_don_vi_da_nop }} đơn vị đã nộp (trong đó {{ so_don_vi_nop_muon }} đơn vị nộp muộn), "
              "{{ so_don_vi_chua_nop }} đơn vị chưa nộp; {{ so_don_vi_bi_tu_choi }} bản báo cáo bị từ chối "
              "(lý do ở bảng dưới). Chi tiết như sau:")
-    sample = (intro.replace("{{ ngay_bao_cao | ngay_van_ban }}", "ngày 05 tháng 02 năm 2026")
-              .replace("{{ ky.ten }}", "6 tháng đầu năm 2026").replace("{{ ky.tu_ngay | ngay }}", "25/11/2025")
-              .replace("{{ ky.den_ngay | ngay }}", "24/05/2026"))
-    for f in ("so_don_vi", "so_don_vi_da_nop", "so_don_vi_nop_muon", "so_don_vi_chua_nop", "so_don_vi_bi_tu_choi"):
-        sample = sample.replace("{{ " + f + " }}", "1.000")
-    s.full(intro, font(13), JUSTIFY, s.text_height(sample, 1, s.n, 13))
-    s.skip(6)
+    s.full(intro, font(13), JUSTIFY, s.text_height(intro, 1, s.n, 13))
+    s.skip(4)
     s.table_header(columns)
     repeated_row(s, columns)
-    s.skip(6)
+    s.skip(4)
     closing = ("Đề nghị các đơn vị chưa nộp báo cáo, có báo cáo bị từ chối hoặc còn lỗi khẩn trương hoàn thiện "
                "và gửi lại sổ theo mẫu chuẩn để tổng hợp báo cáo đúng thời hạn.")
     s.full(closing, font(13), JUSTIFY, s.text_height(closing, 1, s.n, 13))
