@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +21,8 @@ COMMAND = "report"
 #: The shipped templates: the repository's ``templates/`` folder.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUFFIXES = (".xlsx", ".docx")
+#: Shipped templates that are notices (Thông báo, numbered …/TB-…), not reports (…/BC-…).
+NOTICES = frozenset({"so-nop-bao-cao"})
 
 #: Titles of the shipped templates (others show their file name).
 TITLES = {
@@ -145,7 +147,10 @@ def report(source: Path, template: str | Path, output: Path, *, period: str | No
     if output.suffix.lower() != tpl.suffix.lower():
         raise RunError("output-suffix", path=str(output), suffix=tpl.suffix.lower())
     check_output(output, [source, tpl], suffix=tpl.suffix.lower(), force=force, command=COMMAND)
-    data = make_data(source, period=period, options=options or Options(), style=style, today=today)
+    options = options or Options()
+    if options.number is None and tpl.stem in NOTICES:  # a notice is numbered TB, a report BC
+        options = replace(options, number="      /TB-HCTĐ")
+    data = make_data(source, period=period, options=options, style=style, today=today)
     lost: list[tuple[str, str]] = []
     if tpl.suffix.lower() == ".docx":
         used = _fill_word(tpl, data, output, style, force)
