@@ -807,3 +807,44 @@ def test_references_follow_rows_as_excel_moves_them_on_insert() -> None:
     assert [inside.render(m.blocks[1], i) for i in range(3)] == [
         "=C14+C15+C4+C20", "=C16+C17+C4+C20", "=C18+C19+C4+C20"]
     assert Formula("=SUM(C4:C4", maps, "Bang").render() in ("=SUM(C4:C8", "=SUM(C4:C4")  # broken: no crash
+
+
+def test_a_long_list_does_not_split_the_closing_block_across_pages(tmp_path: Path) -> None:
+    """The signature under a list prints with the list's last rows on one page: when the
+    page break would fall inside the closing block, a manual break goes before the last
+    two rows of the list, and the sheet prints at a fixed scale (Excel ignores manual
+    breaks on a sheet fitted to pages)."""
+    from openpyxl import Workbook, load_workbook
+
+    from xl_nhandao.report.fill import TemplateData, fill_template
+
+    wb = Workbook()
+    ws = wb.active
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = 9
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.append(["STT", "Đơn vị"])
+    ws.print_title_rows = "1:1"
+    ws.append(["{{ dv.stt }}", "{{ dv.ten }}"])
+    ws.append([])
+    for line in ("Đề nghị các đơn vị nộp đúng hạn.", "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", None, None, None,
+                 "Nguyễn Văn An"):
+        ws.append([line])
+    tpl = tmp_path / "mau.xlsx"
+    wb.save(tpl)
+    moved = []
+    for n in range(30, 80):
+        out = tmp_path / f"r{n}.xlsx"
+        data = TemplateData({}, {"dv": [{"stt": i + 1, "ten": f"Xã {i + 1}"} for i in range(n)]}, {})
+        fill_template(tpl, data, out)
+        filled = load_workbook(out).active
+        breaks = [b.id for b in filled.row_breaks.brk]
+        if breaks:
+            assert breaks == [n + 1 - 2]  # before the list's last two rows (header row 1, items 2…n+1)
+            assert not filled.sheet_properties.pageSetUpPr.fitToPage and filled.page_setup.scale
+            moved.append(n)
+    assert moved and len(moved) < 50  # only the lengths that would split the block
+    short = tmp_path / "short.xlsx"
+    fill_template(tpl, TemplateData({}, {"dv": [{"stt": 1, "ten": "Xã 1"}]}, {}), short)
+    assert load_workbook(short).active.row_breaks.brk == []

@@ -719,6 +719,10 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         filled += len(items) or 1
     _clear_empty_blocks(wb, blocks, maps, data)
     _fit_rows(wb, touched)
+    for title, bs in blocks.items():
+        m = maps[sheet_key(title)]
+        b = max((b for b, _ in bs), key=lambda b: b.start)
+        _keep_closing_together(wb[title], m.start(b), m.start(b) + b.copies * b.height - 1)
     for h in scan.headers:
         h.part.text = _render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
         filled += 1
@@ -777,6 +781,78 @@ def _fit_rows(wb, touched: dict[str, set[int]]) -> None:
                     need = max(need, height_pt(n, size))
             if need:
                 ws.row_dimensions[row].height = round(need, 1)
+
+
+def _keep_closing_together(ws, list_start: int, list_end: int) -> None:  # type: ignore[no-untyped-def]
+    """The closing block under a list (what follows its first blank row: the request to
+    the units, "Nơi nhận", the signature) printed on one page: when the filled list
+    would push its page break inside that block, a manual break goes before the list's
+    last two rows (so the closing page starts with the table, not with its header
+    alone) and the sheet prints at the fixed scale that fitting its width gave (Excel
+    ignores manual breaks on a sheet fitted to pages)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    from ..workbook.printing import column_width_pt
+
+    setup = ws.page_setup
+    fitted = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    last = ws.max_row
+    if ws.print_area:
+        with contextlib.suppress(IndexError, ValueError):
+            last = int(re.findall(r"\$?(\d+)", str(ws.print_area).split(":")[-1])[-1])
+
+    def blank(r: int) -> bool:
+        return all(c.value in (None, "") for c in ws[r])
+
+    start = next((r for r in range(list_end + 1, last + 1) if blank(r)), None)
+    start = next((r for r in range(start + 1, last + 1) if not blank(r)), None) if start else None
+    if start is None:
+        return
+    default_h = float(ws.sheet_format.defaultRowHeight or 15)
+
+    def height(r: int) -> float:
+        dim = ws.row_dimensions.get(r)
+        return 0.0 if dim is not None and dim.hidden else float(dim.ht) if dim is not None and dim.ht else default_h
+
+    cols = ws.max_column
+    default_w = ws.sheet_format.defaultColWidth or 8.43
+    width = sum(column_width_pt(ws.column_dimensions[get_column_letter(c)].width or default_w) for c in range(1, cols + 1)
+                if not ws.column_dimensions[get_column_letter(c)].hidden)
+    landscape = setup.orientation == "landscape"
+    paper_w, paper_h = (842.0, 595.0) if landscape else (595.0, 842.0)
+    mg = ws.page_margins
+    room_w = paper_w - 72 * (float(mg.left or 0.7) + float(mg.right or 0.7))
+    room_h = paper_h - 72 * (float(mg.top or 0.75) + float(mg.bottom or 0.75))
+    if fitted and (setup.fitToWidth or 1) == 1 and not setup.fitToHeight:
+        scale = min(100, int(100 * room_w / max(width, 1)))
+    elif not fitted:
+        scale = int(setup.scale or 100)
+    else:
+        return  # fitted to a number of pages tall: the program decides
+    titles = ws.print_title_rows or ""
+    head_rows = [int(x) for x in re.findall(r"\d+", titles)]
+    head = sum(height(r) for r in range(head_rows[0], head_rows[-1] + 1)) if head_rows else 0.0
+    breaks = {b.id for b in getattr(ws.row_breaks, "brk", ())}
+    page = room_h * 100 / scale
+    used, page_of = 0.0, {}
+    for r in range(1, last + 1):
+        h = height(r)
+        if used + h > page and used > head:
+            used = head
+        used += h
+        page_of[r] = used
+        if r in breaks:
+            used = page
+    tail = sum(height(r) for r in range(max(list_start, list_end - 1), last + 1))
+    split = any(page_of[r] < page_of[r - 1] for r in range(start + 1, last + 1))
+    if not split or tail > page * 0.6:
+        return
+    carried = list_end - 2 if list_end - 2 >= list_start + 1 else start - 1
+    ws.row_breaks.append(Break(id=carried))
+    if fitted:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        setup.scale = max(10, scale - 1)
 
 
 def _clear_empty_blocks(wb, blocks: dict[str, list[tuple[Block, str]]], maps: dict[str, RowMap],
