@@ -197,9 +197,31 @@ def test_every_button_has_a_unique_id_and_a_tag_the_dispatcher_handles(parts: di
         assert re.fullmatch(r"[a-z_]+", b.get("tag"))  # safe inside the Python command's quotes
         assert b.get("label") == AGREED[b.get("tag")] and b.get("imageMso")
         if handled is not None:
-            label, handler, icon = handled[b.get("tag")][:3]
+            label, handler, icon = entry(handled[b.get("tag")])
             assert (b.get("label"), b.get("imageMso")) == (label, icon)
             assert callable(handler) or isinstance(handler, str)
+
+
+def test_the_ribbon_check_follows_the_dispatcher(parts: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once ``dispatch.TAGS`` exists the check above compares labels and icons with it: a
+    table that agrees passes, one that differs in an icon or misses a tag fails."""
+    buttons = ribbon(parts).findall(".//ui:button", NS)
+    table = {b.get("tag"): (b.get("label"), print, b.get("imageMso")) for b in buttons}
+    this = sys.modules[__name__]
+    monkeypatch.setattr(this, "dispatcher_tags", lambda: dict(table))
+    test_every_button_has_a_unique_id_and_a_tag_the_dispatcher_handles(parts)
+    for changed in ({**table, "about": ("Giới thiệu", print, "HappyFace")},
+                    {k: v for k, v in table.items() if k != "report"}):
+        monkeypatch.setattr(this, "dispatcher_tags", lambda changed=changed: changed)
+        with pytest.raises(AssertionError):
+            test_every_button_has_a_unique_id_and_a_tag_the_dispatcher_handles(parts)
+
+
+def entry(value: object) -> tuple[object, object, object]:
+    """A ``TAGS`` entry as (label, handler, icon): a tuple, or an object naming them."""
+    if isinstance(value, tuple | list):
+        return value[0], value[1], value[2]
+    return value.label, value.handler, value.icon  # type: ignore[attr-defined]
 
 
 # -- the VBA ------------------------------------------------------------------------------------------
