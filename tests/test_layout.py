@@ -22,6 +22,7 @@ LAYERS = {
     "xl_nhandao.schema": 8, "xl_nhandao.docs": 8,
     "xl_nhandao": 9,  # the public API
     "xl_nhandao.render": 10, "xl_nhandao.cli": 10, "xl_nhandao.__main__": 10,
+    "xl_nhandao.addin": 10,  # the Excel add-in: on top, beside the command line
 }
 
 
@@ -98,8 +99,19 @@ def test_no_import_cycles() -> None:
 
 def test_the_command_line_calls_only_the_public_api() -> None:
     modules = _modules()
-    allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n", "xl_nhandao.render"}
+    # ... and the add-in's build and install, which its "addin" commands run
+    allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n", "xl_nhandao.render",
+               "xl_nhandao.addin.build", "xl_nhandao.addin.install"}
     assert _runtime_imports("xl_nhandao.cli", modules["xl_nhandao.cli"], modules) <= allowed
     # The terminal rendering too: it shows what the public API returns.
     allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n"}
     assert _runtime_imports("xl_nhandao.render", modules["xl_nhandao.render"], modules) <= allowed
+
+
+def test_the_add_in_build_and_install_stand_apart() -> None:
+    """Building and installing the .xlam touch no workbook logic: errors, languages, and
+    each other."""
+    modules = _modules()
+    allowed = {"xl_nhandao.errors", "xl_nhandao.i18n", "xl_nhandao.addin.build"}
+    for name in ("xl_nhandao.addin.build", "xl_nhandao.addin.install"):
+        assert _runtime_imports(name, modules[name], modules) <= allowed, name

@@ -277,6 +277,27 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Báo cáo điền từ mẫu “{path}” cần {rows} dòng ở trang “{sheet}”, vượt giới hạn {limit} dòng của Excel. Hãy lập báo cáo cho kỳ ngắn hơn hoặc từng đơn vị.",
         "The report filled from “{path}” needs {rows} rows on sheet “{sheet}”, over Excel's {limit}-row limit. Report on a shorter period or unit by unit.",
     ),
+    # -- the Excel add-in (addin build|install|uninstall) --
+    "addin-platform": (
+        "Bổ trợ Excel chỉ cài được trên Windows hoặc macOS, nơi có Excel; máy này chạy {system}. Hãy chạy lệnh này trên máy của cán bộ dùng Excel.",
+        "The Excel add-in installs only on Windows or macOS, where Excel runs; this machine runs {system}. Run this command on the computer where Excel is used.",
+    ),
+    "addin-xlwings-missing": (
+        "Chưa cài xlwings {needed}, phần giúp Excel gọi Python. Hãy chạy: pip install \"xl_nhandao[excel]\" rồi cài lại bổ trợ.",
+        "xlwings {needed}, which lets Excel call Python, is not installed. Run: pip install \"xl_nhandao[excel]\" and install the add-in again.",
+    ),
+    "addin-xlwings-version": (
+        "Bổ trợ cần xlwings {needed} nhưng máy đang cài xlwings {found}. Hãy chạy: pip install \"xlwings=={needed}\" rồi cài lại bổ trợ.",
+        "The add-in needs xlwings {needed} but xlwings {found} is installed. Run: pip install \"xlwings=={needed}\" and install the add-in again.",
+    ),
+    "addin-foreign": (
+        "“{path}” đã có nhưng không phải bổ trợ Nhân đạo, nên không ghi đè hay xóa. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.",
+        "“{path}” exists but is not the Nhân đạo add-in, so it is neither overwritten nor removed. Rename or move that file and run again.",
+    ),
+    "addin-sources": (
+        "Thiếu hoặc hỏng tệp nguồn của bổ trợ ({detail}). Hãy cài lại gói: pip install --force-reinstall \"xl_nhandao[excel]\".",
+        "A source file of the add-in is missing or damaged ({detail_en}). Reinstall the package: pip install --force-reinstall \"xl_nhandao[excel]\".",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",
@@ -365,14 +386,15 @@ _KIND: dict[str, type[RunError]] = {
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
                      "hashed-other-secret", "hashed-damaged", "template-unreadable", "template-unknown",
-                     "template-filter-failed"), InputError),
+                     "template-filter-failed", "addin-sources"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",
-                     "template-too-long"),
+                     "template-too-long", "addin-foreign"),
                     OutputError),
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
                      "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",
-                     "hashed-needs-secret"), UsageError),
+                     "hashed-needs-secret", "addin-platform", "addin-xlwings-missing", "addin-xlwings-version"),
+                    UsageError),
     # amounts in words, official dates (report/words.py): an argument or a template's value
     **dict.fromkeys(("amount-invalid", "amount-ambiguous", "words-negative", "words-too-large", "words-fraction",
                      "words-empty", "words-not-number", "words-style-unknown", "official-date-invalid", "place-missing"),
