@@ -590,6 +590,85 @@ def demo_cmd(
         print_demo(demo, lg)
 
 
+addin_app = typer.Typer(
+    cls=_Group, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    help=_t("Bổ trợ Excel (thẻ Nhân đạo trên dải lệnh): tạo tệp .xlam, cài cho người dùng, gỡ.",
+            "The Excel add-in (the Nhân đạo ribbon tab): build the .xlam, install it for the user, remove it."))
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.callback()
+def _addin_root(ctx: typer.Context, lang: LangOption = None) -> None:
+    if lang is not None:
+        lg = _lang(ctx, lang)
+        root = ctx.find_root()
+        if isinstance(root.obj, dict):
+            root.obj["lang"] = lg
+
+
+@addin_app.command("build", cls=_Command, help=_t(
+    "Tạo tệp bổ trợ .xlam (chạy được trên mọi hệ điều hành; không cần Excel).",
+    "Build the .xlam add-in (on any system; Excel is not needed)."))
+def addin_build_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("-o", "--output", metavar=_FILE, help=_t(
+        "Tệp .xlam sẽ tạo.", "The .xlam file to write."))] = Path("xl_nhandao.xlam"),
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    from .addin.build import build
+
+    path = build(out, force=force)
+    if json_out:
+        _print_json({"output": str(path)})
+    else:
+        typer.echo(("Đã tạo bổ trợ: " if lg == "vi" else "Add-in built: ") + str(path))
+
+
+@addin_app.command("install", cls=_Command, help=_t(
+    "Cài bổ trợ cho người dùng này (thư mục XLSTART của Excel trên Windows, thư mục khởi động trên macOS), "
+    "dùng Python đang chạy lệnh. Trên Linux: không có Excel, lệnh báo và dừng.",
+    "Install the add-in for this user (Excel's XLSTART folder on Windows, the startup folder on macOS), "
+    "using the Python running this command. On Linux there is no Excel: it says so and stops."))
+def addin_install_cmd(
+    ctx: typer.Context,
+    folder: Annotated[Optional[Path], typer.Option("--folder", metavar=_t("THƯ_MỤC", "FOLDER"), help=_t(
+        "Thư mục cài (mặc định: thư mục khởi động của Excel).", "Folder to install into (default: Excel's startup "
+        "folder)."))] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    from .addin.install import install
+
+    done = install(folder)
+    if json_out:
+        _print_json({"path": str(done.path), "settings": done.settings})
+    else:
+        typer.echo(done.summary(lg))
+
+
+@addin_app.command("uninstall", cls=_Command, help=_t(
+    "Gỡ bổ trợ đã cài (chỉ xóa tệp do lệnh install ghi).", "Remove the installed add-in (only the file install wrote)."))
+def addin_uninstall_cmd(
+    ctx: typer.Context,
+    folder: Annotated[Optional[Path], typer.Option("--folder", metavar=_t("THƯ_MỤC", "FOLDER"), help=_t(
+        "Thư mục đã cài.", "The folder it was installed into."))] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    lg = _lang(ctx, lang)
+    from .addin.install import uninstall
+
+    done = uninstall(folder)
+    if json_out:
+        _print_json({"path": str(done.path), "removed": done.removed})
+    else:
+        typer.echo(done.summary(lg))
+
+
 class _Progress:
     """A progress bar on stderr, only for a terminal and never under --json."""
 
@@ -640,7 +719,7 @@ def _argv_lang(argv: list[str]) -> Lang:
 
 
 def _commands() -> list[str]:
-    return [c.name for c in app.registered_commands if c.name]
+    return [c.name for c in app.registered_commands if c.name] + [g.name for g in app.registered_groups if g.name]
 
 
 def _usage_detail(exc: Exception) -> tuple[str, str]:

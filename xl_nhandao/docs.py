@@ -147,4 +147,7 @@ PAGES = {
     "docs/schema/report.json": _schema("report"),
     "docs/schema/templates.json": _schema("templates"),
     "docs/schema/words.json": _schema("words"),
+    "docs/schema/addin-build.json": _schema("addin build"),
+    "docs/schema/addin-install.json": _schema("addin install"),
+    "docs/schema/addin-uninstall.json": _schema("addin uninstall"),
 }

@@ -247,6 +247,26 @@ class WordsDocument(_Strict):
     words: str
 
 
+class AddinBuildDocument(_Strict):
+    """``xl-nhandao addin build --json``."""
+
+    output: str
+
+
+class AddinInstallDocument(_Strict):
+    """``xl-nhandao addin install --json``: where the add-in went and its settings."""
+
+    path: str
+    settings: dict[str, str]
+
+
+class AddinUninstallDocument(_Strict):
+    """``xl-nhandao addin uninstall --json``."""
+
+    path: str
+    removed: bool
+
+
 class DemoReportDoc(_Strict):
     template: str
     output: str
@@ -276,4 +296,6 @@ class DemoDocument(_Strict):
 
 SCHEMAS = {"validate": ValidateDocument, "consolidate": ConsolidateDocument, "new-workbook": NewWorkbookDocument,
            "demo": DemoDocument, "overlap": OverlapDocument, "hash-list": HashListDocument,
-           "report": ReportDocument, "templates": TemplatesDocument, "words": WordsDocument}
+           "report": ReportDocument, "templates": TemplatesDocument, "words": WordsDocument,
+           "addin build": AddinBuildDocument, "addin install": AddinInstallDocument,
+           "addin uninstall": AddinUninstallDocument}
