@@ -22,6 +22,7 @@ LAYERS = {
     "xl_nhandao.schema": 8, "xl_nhandao.docs": 8,
     "xl_nhandao": 9,  # the public API
     "xl_nhandao.render": 10, "xl_nhandao.cli": 10, "xl_nhandao.__main__": 10,
+    "xl_nhandao.addin": 10,  # the Excel add-in, beside the command line
 }
 
 
@@ -103,3 +104,21 @@ def test_the_command_line_calls_only_the_public_api() -> None:
     # The terminal rendering too: it shows what the public API returns.
     allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n"}
     assert _runtime_imports("xl_nhandao.render", modules["xl_nhandao.render"], modules) <= allowed
+
+
+def test_the_addin_calls_the_public_api_and_the_workbook_interface_only() -> None:
+    """The ribbon's handlers make the library calls of the public API, like the command
+    line; below it they reach only the workbook interface (the live workbook implements
+    it), the format of the marks they share with ``validate --annotate``, and the legacy
+    text converter the "Chuyển mã chữ cũ" button applies."""
+    modules = _modules()
+    allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n",
+               "xl_nhandao.workbook.source", "xl_nhandao.workbook.annotate", "xl_nhandao.vn.text"}
+    wrong = {}
+    for name, path in modules.items():
+        if name == "xl_nhandao.addin" or name.startswith("xl_nhandao.addin."):
+            outside = {d for d in _runtime_imports(name, path, modules)
+                       if not (d == "xl_nhandao.addin" or d.startswith("xl_nhandao.addin."))}
+            if outside - allowed:
+                wrong[name] = sorted(outside - allowed)
+    assert wrong == {}
