@@ -108,6 +108,7 @@ def _click(tag: str, entry: tuple[str, str, str] | None, button: str, app: objec
     try:
         if entry is None:
             raise RunError("addin-unknown-button", tag=tag, version=__version__)
+        screen.status(f"{button}…")  # the clerk sees the click taken before anything is imported
         from . import handlers
 
         if ask is None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -145,6 +144,8 @@ class MacAsk:
     """AppleScript's dialogs (``osascript``), for Excel on macOS."""
 
     def _run(self, script: str) -> str | None:
+        import subprocess
+
         done = subprocess.run(["osascript", "-e", script], capture_output=True, text=True, timeout=900)
         if done.returncode != 0:  # -128: the clerk cancelled
             return None
@@ -176,6 +177,8 @@ class MacAsk:
         return list(options).index(out)
 
     def open_document(self, path: Path) -> None:
+        import subprocess
+
         subprocess.run(["open", str(path)], check=False, timeout=60)
 
 
