@@ -614,6 +614,11 @@ class FakeNote:
         self.key = key
 
     @property
+    def author(self) -> str:
+        self.sheet._log("get note.author", ref(*self.key))
+        return self.sheet.peek(*self.key).note[1]  # type: ignore[index]
+
+    @property
     def text(self) -> str:
         self.sheet._log("get note.text", ref(*self.key))
         return self.sheet.peek(*self.key).note[0]  # type: ignore[index]

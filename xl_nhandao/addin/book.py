@@ -423,8 +423,21 @@ def _rgb(color: object) -> tuple[int, int, int] | None:
 
 def note_text(sheet: object, ref: str) -> str | None:
     """The cell's note (a classic comment), or None."""
+    found = note_of(sheet, ref)
+    return None if found is None else found[0]
+
+
+def note_of(sheet: object, ref: str) -> tuple[str, str] | None:
+    """The cell's note and its author (``""`` where xlwings cannot tell: before 0.37.5),
+    or None."""
     note = sheet.range(ref).note  # type: ignore[attr-defined]
-    return None if note is None else str(note.text)
+    if note is None:
+        return None
+    try:
+        author = str(note.author or "")
+    except Exception:
+        author = ""
+    return str(note.text), author
 
 
 def set_note(sheet: object, ref: str, text: str | None) -> None:

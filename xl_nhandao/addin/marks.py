@@ -15,10 +15,9 @@ left as the clerk made it.
 xlwings reports a fill as one RGB colour: a cell's own theme colour comes back as the
 same colour, no longer tied to the theme; a pattern is kept (only its colour is set). A
 fill stored by the command line's annotated copy as a theme colour cannot be told
-without the theme and comes back as no fill. xlwings does not give a note's author: the
-store keeps the text of the clerk's note (the note itself is never deleted, only its text
-changed, so it keeps its author in Excel; a copy cleared by the command line shows it
-without one).
+without the theme and comes back as no fill. A note's own text and author (xlwings gives the
+author from 0.37.5) are stored; clearing sets the text back — the note itself is never
+deleted, so it keeps its author and shape in Excel.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from .book import (
     as_text,
     delete_sheet,
     fills_of,
+    note_of,
     note_text,
     parse_ref,
     set_fill,
@@ -112,11 +112,11 @@ def mark(book: object, source: LiveWorkbook, issues: Sequence[Issue], lang: Lang
             cell_issues = by_cell[(sheet_name, ref)]
             severity = "error" if any(i.severity == "error" for i in cell_issues) else "warning"
             ours = "\n".join(note_lines(cell_issues, lang))
-            own = notes.get(ref)
+            own, author = notes.get(ref, (None, ""))
             plan.append((sheet_name, ref, severity, f"{own}{NOTE_SEPARATOR}{ours}" if own else ours))
             store_rows.append([sheet_name, ref, fill_xml(fills.get(ref)),
-                               json.dumps({"text": own, "author": ""}, ensure_ascii=False) if own is not None else "",
-                               _hex(MARK_RGB[severity]), ours])
+                               json.dumps({"text": own, "author": author}, ensure_ascii=False) if own is not None
+                               else "", _hex(MARK_RGB[severity]), ours])
     if plan:
         store = add_sheet(book, MARKS_SHEET, source.label, last=True)
         write_rows(store, 1, 1, [[as_text(v) for v in row] for row in store_rows])
@@ -156,9 +156,9 @@ def _visible(source: LiveWorkbook, sheet: str, ref: str) -> str:
     return ref
 
 
-def _notes_of(sheet: object, refs: Sequence[str]) -> dict[str, str]:
-    """The cells' own notes. When xlwings can list a sheet's notes and there are none (the
-    usual case), no cell is asked."""
+def _notes_of(sheet: object, refs: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The cells' own notes and their authors. When xlwings can list a sheet's notes and
+    there are none (the usual case), no cell is asked."""
     listing = getattr(sheet, "notes", None)
     try:
         if listing is not None and len(listing) == 0:
@@ -167,9 +167,9 @@ def _notes_of(sheet: object, refs: Sequence[str]) -> dict[str, str]:
         pass
     out = {}
     for ref in refs:
-        text = note_text(sheet, ref)
-        if text is not None:
-            out[ref] = text
+        found = note_of(sheet, ref)
+        if found is not None:
+            out[ref] = found
     return out
 
 
