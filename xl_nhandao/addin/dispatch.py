@@ -27,8 +27,8 @@ from .. import __version__
 from ..errors import RunError
 
 #: Each button's tag → (its Vietnamese label, the handler in :mod:`.handlers`, its icon:
-#: an Office built-in ``imageMso``). The ribbon XML is built from this table and the
-#: tests check both against it; the order is the ribbon's.
+#: an Office built-in ``imageMso``), in the ribbon's order. The ribbon XML (``macros/``)
+#: carries the same tags and labels; its tests check it against this table.
 TAGS: dict[str, tuple[str, str, str]] = {
     "validate": ("Kiểm tra dữ liệu", "validate", "DataValidation"),
     "clear_marks": ("Xóa đánh dấu", "clear_marks", "ClearFormats"),
