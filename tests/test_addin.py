@@ -714,6 +714,23 @@ def test_values_as_the_file_reader_gives_them() -> None:
     assert live.cell_value(datetime(1899, 12, 30, 10, 30)) == time(10, 30)
 
 
+def test_addresses_as_excel_writes_them() -> None:
+    assert live.parse_address("$B$4:$D$9") == (4, 2, 9, 4)
+    assert live.parse_address("DiaChi!C7") == (7, 3, 7, 3)
+    assert live.parse_address("$C:$A") == (1, 1, 1_048_576, 3)  # whole columns selected
+    assert live.parse_address("$5:$3") == (3, 1, 5, 16_384)  # whole rows
+
+
+def test_whole_columns_selected_are_their_used_part(tmp_path: Path) -> None:
+    book = _legacy_book(tmp_path)
+    ws = book.sheets["DiaChi"]
+    book.app.selection = ws.range((1, 3), (1_048_576, 3))  # column C
+    book.app.answers = ["yes"]
+    assert click("convert_legacy", book) == "Đã chuyển 2 ô sang Unicode và đặt phông Times New Roman cho 2 ô."
+    reads = [c for c in book.app.calls if c[0] == "get value"]
+    assert reads == [("get value", "DiaChi", "C1:C6")]
+
+
 def test_union_addresses_fit_excels_limit() -> None:
     refs = [f"B{r}" for r in range(4, 10)] + [f"D{r}" for r in range(4, 400, 2)]
     chunks = list(live.union_addresses(refs))
@@ -761,3 +778,78 @@ def test_click_context_needs_a_book() -> None:
     with pytest.raises(RunError) as err:
         ctx.need_book()
     assert err.value.message() == "Chưa có sổ nào đang mở: hãy mở sổ cần làm rồi bấm lại nút “Kiểm tra dữ liệu”."
+
+
+# -- the dialogs' own code (Excel's and AppleScript's answers are faked) ----------------------------
+class _Dialog:
+    """Excel's FileDialog as pywin32 shows it: properties, ``Show()`` (-1: OK), ``SelectedItems(i)``."""
+
+    def __init__(self, picked: list[str]) -> None:
+        self.picked = picked
+        self.Filters = type("Filters", (), {"Clear": lambda s: None, "Add": lambda s, *a: self.added.append(a)})()
+        self.added: list[tuple] = []
+
+    def Show(self) -> int:
+        return -1 if self.picked else 0
+
+    @property
+    def SelectedItems(self):
+        picked = self.picked
+
+        class Items:
+            Count = len(picked)
+
+            def __call__(self, i: int) -> str:
+                return picked[i - 1]
+
+        return Items()
+
+
+def test_excel_dialogs_on_windows() -> None:
+    from xl_nhandao.addin.ui import ExcelAsk
+
+    dialogs: list[_Dialog] = []
+
+    class Api:
+        def FileDialog(self, kind: int) -> _Dialog:
+            dialogs.append(_Dialog([r"C:\nop\22333.xlsx", r"C:\nop\22366.xlsx"] if kind == 3 else [r"C:\nop"]))
+            return dialogs[-1]
+
+    app = type("App", (), {"api": Api()})()
+    ask = ExcelAsk(app)
+    assert ask.folder("Chọn thư mục", Path("C:/nop")) == Path(r"C:\nop")
+    assert dialogs[-1].InitialFileName.endswith("\\") and dialogs[-1].AllowMultiSelect is False
+    assert ask.files("Chọn tệp", kinds=("xlsx", "csv"), multiple=True) == [Path(r"C:\nop\22333.xlsx"),
+                                                                          Path(r"C:\nop\22366.xlsx")]
+    assert dialogs[-1].added == [("XLSX, CSV", "*.xlsx; *.csv")] and dialogs[-1].AllowMultiSelect is True
+
+    class Cancel(Api):
+        def FileDialog(self, kind: int) -> _Dialog:
+            return _Dialog([])
+
+    assert ExcelAsk(type("App", (), {"api": Cancel()})()).folder("x") is None
+
+
+def test_applescript_dialogs_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess as sp
+
+    from xl_nhandao.addin.ui import MacAsk
+
+    scripts: list[str] = []
+    answers = iter([(0, "/Users/lan/nop/\n"), (0, "/Users/lan/a.xlsx\n/Users/lan/b.csv\n"), (0, "Bảng B\n"),
+                    (1, "")])
+
+    def fake_run(args, **kwargs):
+        scripts.append(args[-1])
+        code, out = next(answers)
+        return sp.CompletedProcess(args, code, out, "")
+
+    monkeypatch.setattr(sp, "run", fake_run)
+    ask = MacAsk()
+    assert ask.folder('Chọn "thư mục"') == Path("/Users/lan/nop")
+    assert 'choose folder with prompt "Chọn \\"thư mục\\""' in scripts[-1]
+    assert ask.files("Chọn", kinds=("xlsx", "csv"), multiple=True) == [Path("/Users/lan/a.xlsx"),
+                                                                      Path("/Users/lan/b.csv")]
+    assert '{"xlsx", "csv"}' in scripts[-1] and "multiple selections allowed" in scripts[-1]
+    assert ask.choose("Lập báo cáo", "Chọn mẫu", ["Bảng A", "Bảng B"]) == 1
+    assert ask.folder("x") is None  # cancelled (-128)

@@ -99,11 +99,25 @@ def parse_ref(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
+_WHOLE_COLS = re.compile(r"\$?([A-Za-z]{1,3}):\$?([A-Za-z]{1,3})")
+_WHOLE_ROWS = re.compile(r"\$?(\d{1,7}):\$?(\d{1,7})")
+
+
 def parse_address(address: str) -> Box:
-    """``$A$1:$T$2`` (or ``Sheet!A1:T2``, or one cell) → (1, 1, 2, 20); the first area of
-    a union address."""
+    """``$A$1:$T$2`` (or ``Sheet!A1:T2``, or one cell) → (1, 1, 2, 20); whole columns
+    ``$A:$C`` and whole rows ``$3:$5`` as Excel writes a selection of them; the first area
+    of a union address."""
     text = address.split(",")[0]
-    text = text.rsplit("!", 1)[-1]
+    text = text.rsplit("!", 1)[-1].strip()
+    m = _WHOLE_COLS.fullmatch(text)
+    if m:
+        c0, c1 = (parse_ref(f"{m.group(k)}1")[1] for k in (1, 2))
+        return 1, min(c0, c1), EXCEL_ROWS, max(c0, c1)
+    m = _WHOLE_ROWS.fullmatch(text)
+    if m:
+        r0, r1 = int(m.group(1)), int(m.group(2))
+        return min(r0, r1), 1, max(r0, r1), EXCEL_COLS
     first, _, last = text.partition(":")
     r0, c0 = parse_ref(first)
     r1, c1 = parse_ref(last) if last else (r0, c0)
