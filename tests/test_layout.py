@@ -115,3 +115,21 @@ def test_the_add_in_build_and_install_stand_apart() -> None:
     allowed = {"xl_nhandao.errors", "xl_nhandao.i18n", "xl_nhandao.addin.build"}
     for name in ("xl_nhandao.addin.build", "xl_nhandao.addin.install"):
         assert _runtime_imports(name, modules[name], modules) <= allowed, name
+
+
+def test_the_addin_calls_the_public_api_and_the_workbook_interface_only() -> None:
+    """The ribbon's handlers make the library calls of the public API, like the command
+    line; below it they reach only the workbook interface (the live workbook implements
+    it), the format of the marks they share with ``validate --annotate``, and the legacy
+    text converter the "Chuyển mã chữ cũ" button applies."""
+    modules = _modules()
+    allowed = {"xl_nhandao", "xl_nhandao.errors", "xl_nhandao.i18n",
+               "xl_nhandao.workbook.source", "xl_nhandao.workbook.annotate", "xl_nhandao.vn.text"}
+    wrong = {}
+    for name, path in modules.items():
+        if name == "xl_nhandao.addin" or name.startswith("xl_nhandao.addin."):
+            outside = {d for d in _runtime_imports(name, path, modules)
+                       if not (d == "xl_nhandao.addin" or d.startswith("xl_nhandao.addin."))}
+            if outside - allowed:
+                wrong[name] = sorted(outside - allowed)
+    assert wrong == {}

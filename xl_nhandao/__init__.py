@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .report.run import ReportResult
     from .validate import Report
     from .workbook.blank import NewWorkbook
+    from .workbook.source import WorkbookSource
 
 __version__ = "0.1.0"
 
@@ -67,18 +68,29 @@ __all__ = [
 StrPath = str | PathLike[str]
 
 
-def validate(path: StrPath, *, annotate: StrPath | None = None, force: bool = False, lang: Lang = "vi",
-             today: date | None = None) -> Report:
+def validate(path: StrPath | WorkbookSource, *, annotate: StrPath | None = None, force: bool = False,
+             lang: Lang = "vi", today: date | None = None) -> Report:
     """Check one workbook (SPEC §5.2): structure, every cell, references between sheets,
     duplicates, SoLieu. Raises :class:`RunError` only when the file cannot be read.
 
-    With ``annotate``, also write the marked copy there (``validate --annotate``): the
-    output is checked before anything is read; ``report.notices`` then names what the copy
-    could not keep of the original."""
+    ``path`` is a file, or any workbook source — an object with ``label``,
+    ``sheet_names()`` and ``read(name)`` (:class:`xl_nhandao.workbook.source.WorkbookSource`),
+    such as the Excel add-in's live workbook, so that what Excel shows, unsaved edits
+    included, is what is checked.
+
+    With ``annotate`` (a file only), also write the marked copy there (``validate
+    --annotate``): the output is checked before anything is read; ``report.notices`` then
+    names what the copy could not keep of the original."""
     from pathlib import Path
 
     from .validate import validate_file
 
+    if not isinstance(path, (str, PathLike)):
+        if annotate is not None:
+            raise TypeError("validate(annotate=…) needs a file, not a workbook source")
+        from .validate import validate_source
+
+        return validate_source(path, today)
     if annotate is None:
         return validate_file(Path(path), today)
     from .workbook.annotate import COMMAND, annotate_file

@@ -297,6 +297,38 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "addin-sources": (
         "Thiếu hoặc hỏng tệp nguồn của bổ trợ ({detail}). Hãy cài lại gói: pip install --force-reinstall \"xl_nhandao[excel]\".",
         "A source file of the add-in is missing or damaged ({detail_en}). Reinstall the package: pip install --force-reinstall \"xl_nhandao[excel]\".",
+    # the Excel add-in's buttons (xl_nhandao/addin)
+    "addin-no-workbook": (
+        "Chưa có sổ nào đang mở: hãy mở sổ cần làm rồi bấm lại nút “{button}”.",
+        "No workbook is open: open the workbook to work on and click “{button}” again.",
+    ),
+    "addin-not-saved": (
+        "Sổ “{book}” chưa được lưu thành tệp mà nút “{button}” làm việc trên tệp: hãy lưu sổ (Ctrl+S) rồi bấm lại.",
+        "“{book}” has not been saved as a file, and “{button}” works on the file: save it (Ctrl+S) and click again.",
+    ),
+    "addin-unknown-button": (
+        "Nút “{tag}” không có trong xl_nhandao {version} đang cài; hãy cài lại bổ trợ cho khớp (xl-nhandao addin install).",
+        "Button “{tag}” is unknown to the installed xl_nhandao {version}; reinstall the add-in to match (xl-nhandao addin install).",
+    ),
+    "addin-failed": (
+        "Không làm xong “{button}” vì một lỗi không lường trước; chi tiết (không có dữ liệu cá nhân) đã ghi vào {log}, hãy gửi tệp đó cho người hỗ trợ.",
+        "“{button}” could not finish because of an unexpected error; the details (no personal data) are in {log}, send that file to whoever supports you.",
+    ),
+    "addin-no-register": (
+        "Không tìm thấy trang DiaChi có cột “Mã địa chỉ” và “Mã xã” trong sổ “{book}” nên không cấp mã được; hãy dùng sổ theo mẫu chuẩn XLND-1.",
+        "No DiaChi sheet with “Mã địa chỉ” and “Mã xã” columns in “{book}”, so no code can be given; use an XLND-1 standard workbook.",
+    ),
+    "addin-write-refused": (
+        "Excel không cho ghi vào trang “{sheet}” (trang đang được bảo vệ, hoặc sổ chỉ mở để đọc): hãy bỏ bảo vệ trang (Xem lại › Bỏ bảo vệ trang) rồi bấm lại.",
+        "Excel refuses to write to sheet “{sheet}” (it is protected, or the workbook is read-only): unprotect it (Review › Unprotect Sheet) and click again.",
+    ),
+    "addin-book-protected": (
+        "Sổ “{book}” đang được bảo vệ cấu trúc nên không thêm hay xóa được trang: hãy bỏ bảo vệ sổ (Xem lại › Bảo vệ sổ làm việc) rồi bấm lại.",
+        "The structure of “{book}” is protected, so no sheet can be added or removed: unprotect it (Review › Protect Workbook) and click again.",
+    ),
+    "addin-dialogs-platform": (
+        "Hộp chọn tệp và thư mục chỉ có trong Excel trên Windows hoặc macOS.",
+        "File and folder dialogs exist only in Excel on Windows or macOS.",
     ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
@@ -391,6 +423,10 @@ _KIND: dict[str, type[RunError]] = {
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",
                      "template-too-long", "addin-foreign"),
                     OutputError),
+    **dict.fromkeys(("addin-no-workbook", "addin-not-saved", "addin-unknown-button", "addin-dialogs-platform"),
+                    UsageError),
+    **dict.fromkeys(("addin-no-register",), InputError),
+    **dict.fromkeys(("addin-write-refused", "addin-book-protected"), OutputError),
     **dict.fromkeys(("unit-unknown", "district-in-2025", "period-invalid", "bad-argument", "list-sheet-unknown",
                      "map-invalid", "map-key-unknown", "map-header-missing", "keep-unknown", "keep-identity",
                      "hashed-needs-secret", "addin-platform", "addin-xlwings-missing", "addin-xlwings-version"),

@@ -575,10 +575,24 @@ def _is_store(ws) -> bool:
     """Whether a sheet called MARKS_SHEET is this tool's store of original marks (a
     clerk's own sheet of that name is left alone)."""
     first = next(ws.iter_rows(min_row=1, max_row=1, max_col=4, values_only=True), ())
-    return list(first) == list(_STORE_HEADER)
+    return list(first) == list(STORE_HEADER)
 
 
-_STORE_HEADER = ("Trang", "Ô", "Tô nền gốc", "Ghi chú gốc")
+#: The first row of the store of original marks (shared with the ribbon's live marking,
+#: ``xl_nhandao/addin/marks.py``, which adds two columns after these four).
+STORE_HEADER = ("Trang", "Ô", "Tô nền gốc", "Ghi chú gốc")
+#: Between a clerk's own note and the tool's lines in a marked cell's note.
+NOTE_SEPARATOR = f"\n— {AUTHOR}:\n"
+#: The ``Loi`` sheet's columns, by language.
+ISSUE_HEADERS = {
+    "vi": ("Mức độ", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa", "Mã lỗi"),
+    "en": ("Severity", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint", "Code"),
+}
+
+
+def note_lines(issues: list[Issue], lang: Lang) -> list[str]:
+    """The lines of a marked cell's note: each issue's message and what to do."""
+    return [_cell_text(f"• {i.message(lang)}" + (f" → {i.hint(lang)}" if i.hint(lang) else "")) for i in issues]
 
 
 def mark(wb, issues: list[Issue], lang: Lang) -> None:
@@ -591,7 +605,7 @@ def mark(wb, issues: list[Issue], lang: Lang) -> None:
         if i.sheet and i.cell and i.sheet in wb.sheetnames and i.severity in FILL:
             by_cell[(i.sheet, _visible_cell(wb[i.sheet], i.cell))].append(i)
     store = wb.create_sheet(MARKS_SHEET)
-    _append_text(store, list(_STORE_HEADER))
+    _append_text(store, list(STORE_HEADER))
     for (sheet, ref), cell_issues in by_cell.items():
         cell = wb[sheet][ref]
         fill = cell.fill
@@ -603,10 +617,10 @@ def mark(wb, issues: list[Issue], lang: Lang) -> None:
         _append_text(store, [sheet, ref, original_fill, original_comment])
         worst = "error" if any(i.severity == "error" for i in cell_issues) else "warning"
         cell.fill = PatternFill("solid", fgColor=FILL[worst])
-        lines = [f"• {i.message(lang)}" + (f" → {i.hint(lang)}" if i.hint(lang) else "") for i in cell_issues]
-        text = _cell_text("\n".join(lines))
+        lines = note_lines(cell_issues, lang)
+        text = "\n".join(lines)
         if comment:
-            text = f"{comment.text}\n— {AUTHOR}:\n{text}"
+            text = f"{comment.text}{NOTE_SEPARATOR}{text}"
         note = Comment(text, AUTHOR)
         note.width, note.height = 320, 40 + 40 * len(lines)
         cell.comment = note
@@ -621,10 +635,7 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
 
     ws = wb.create_sheet(ISSUES_SHEET, 0)
     names = SEVERITY_LABELS[lang]
-    if lang == "vi":
-        headers = ["Mức độ", "Trang", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung", "Cách sửa", "Mã lỗi"]
-    else:
-        headers = ["Severity", "Sheet", "Row", "Column", "Cell", "Value", "Message", "Hint", "Code"]
+    headers = list(ISSUE_HEADERS[lang])
     ws.append(headers)
     bold = Font(name="Calibri", bold=True)  # the body's font (a font-less bold prints wider in LibreOffice)
     header_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
