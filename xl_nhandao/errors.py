@@ -297,6 +297,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "addin-sources": (
         "Thiếu hoặc hỏng tệp nguồn của bổ trợ ({detail}). Hãy cài lại gói: pip install --force-reinstall \"xl_nhandao[excel]\".",
         "A source file of the add-in is missing or damaged ({detail_en}). Reinstall the package: pip install --force-reinstall \"xl_nhandao[excel]\".",
+    ),
     # the Excel add-in's buttons (xl_nhandao/addin)
     "addin-no-workbook": (
         "Chưa có sổ nào đang mở: hãy mở sổ cần làm rồi bấm lại nút “{button}”.",
