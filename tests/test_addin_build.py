@@ -495,7 +495,7 @@ def test_the_package_lists_every_subpackage_and_ships_the_macros() -> None:
     config = pyproject()["tool"]["setuptools"]
     found = {".".join(p.relative_to(ROOT).parts) for p in (ROOT / "xl_nhandao").rglob("*")
              if p.is_dir() and p.name != "__pycache__" and any(p.glob("*.py"))}
-    assert set(config["packages"]) == found | {"xl_nhandao", "xl_nhandao.addin.macros"}
+    assert set(config["packages"]) == found | {"xl_nhandao", "xl_nhandao.addin.macros", "xl_nhandao.report.templates"}
     assert config["package-dir"]["xl_nhandao.addin.macros"] == "macros"
     shipped = config["package-data"]["xl_nhandao.addin.macros"]
     needed = {p.relative_to(MACROS).as_posix() for p in MACROS.rglob("*") if p.is_file() and p.name != ".gitattributes"}

@@ -18,8 +18,17 @@ from .fields import CATALOGUE, LISTS, NAMES, Options, ReportData, report_data
 from .narrative import SENTENCES, sentences
 
 COMMAND = "report"
-#: The shipped templates: the repository's ``templates/`` folder.
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+def _templates_dir() -> Path:
+    """The shipped templates: ``templates/`` of the source tree, else (an installed
+    wheel) ``xl_nhandao/report/templates``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "templates", here / "templates"):
+        if candidate.is_dir() and any(candidate.glob("*.xlsx")):
+            return candidate
+    return here / "templates"
+
+
+TEMPLATES = _templates_dir()
 SUFFIXES = (".xlsx", ".docx")
 #: Shipped templates that are notices (Thông báo, numbered …/TB-…), not reports (…/BC-…).
 NOTICES = frozenset({"so-nop-bao-cao"})
