@@ -149,3 +149,27 @@ def test_words_command(typed: str, amount: int, words: str, capsys) -> None:
     assert cli(["words", "105", "--kieu-doc", "nam"], capsys)[1] == "Một trăm lẻ năm đồng\n"
     code, out, err = cli(["words", "1.5"], capsys)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_a_word_template_speaks_the_excel_language(consolidation, tmp_path, capsys) -> None:
+    """The Word filler is the Excel one's language: a year is never grouped, a list field
+    outside a table row and a broken placeholder are named, each with where it is."""
+    import docx
+
+    source, _ = consolidation
+    doc = docx.Document()
+    doc.add_paragraph("Năm {{ ky.nam }}: {{ gia_tri_tro_giup | chu }}")
+    doc.add_paragraph("{{ dv.ten }}")
+    doc.add_paragraph("{{ don_vi.ten ")
+    tpl = tmp_path / "mau.docx"
+    doc.save(str(tpl))
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "o.docx")], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "đoạn 2" in err and "dv.ten" in err and "đoạn 3" in err
+    good = docx.Document()
+    good.add_paragraph("Năm {{ ky.nam }}: {{ gia_tri_tro_giup | chu }}")
+    good.save(str(tpl))
+    out = tmp_path / "o.docx"
+    assert cli(["report", str(source), "--template", str(tpl), "-o", str(out)], capsys)[0] == 0
+    text = docx.Document(str(out)).paragraphs[0].text
+    assert text.startswith("Năm 2024: ") and text.endswith(" đồng")

@@ -194,14 +194,14 @@ class FillResult:
 
 # -- the language -------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Slot:
+class Slot:
     text: str
     field: str
     filters: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class _Listing(Phrase):
+class Listing(Phrase):
     """Problems as one phrase: ``a; b; c … and 3 more``."""
 
     items: tuple[Phrase, ...] = ()
@@ -227,6 +227,8 @@ _PROBLEMS = {
                    "{where}: a placeholder inside a formula; put it in a text cell"),
     "two-lists": ("{where}: dòng {row} có trường của nhiều danh sách ({lists}); mỗi dòng chỉ lặp theo một danh sách",
                   "{where}: row {row} holds fields of several lists ({lists}); a row repeats for one list"),
+    "list-outside-row": ("{where} “{text}”: trường danh sách “{name}” chỉ dùng được trong một dòng của bảng",
+                         "{where} “{text}”: the list field “{name}” can only be used in a table row"),
     "list-in-header": ("{where}: trường danh sách “{name}” không dùng được ở đầu/chân trang",
                        "{where}: the list field “{name}” cannot be used in a header or footer"),
     "name-not-cell": ("tên “{name}” phải chỉ đến đúng một ô (đang chỉ {value})",
@@ -236,14 +238,14 @@ _PROBLEMS = {
 }
 
 
-def _problem(code: str, **params: object) -> Phrase:
+def problem(code: str, **params: object) -> Phrase:
     vi, en = _PROBLEMS[code]
     return Phrase(vi, en, {k: printable(v)[:200] if isinstance(v, str) else v for k, v in params.items()})
 
 
-def _parse(text: str, where: str | Phrase, problems: list[Phrase]) -> list[str | _Slot]:
+def parse(text: str, where: str | Phrase, problems: list[Phrase]) -> list[str | Slot]:
     """A text as literal pieces and placeholders; broken placeholders are problems."""
-    parts: list[str | _Slot] = []
+    parts: list[str | Slot] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(text):
         if m.start() > pos:
@@ -252,16 +254,16 @@ def _parse(text: str, where: str | Phrase, problems: list[Phrase]) -> list[str |
         pieces = [p.strip() for p in m.group(1).split("|")]
         name, filters = pieces[0], tuple(pieces[1:])
         if not name:
-            problems.append(_problem("empty", where=where, text=raw))
+            problems.append(problem("empty", where=where, text=raw))
         elif not _NAME.fullmatch(name):
-            problems.append(_problem("bad-name", where=where, text=raw, name=name))
+            problems.append(problem("bad-name", where=where, text=raw, name=name))
         elif not all(filters):
-            problems.append(_problem("empty-filter", where=where, text=raw))
-        parts.append(_Slot(raw, name, filters))
+            problems.append(problem("empty-filter", where=where, text=raw))
+        parts.append(Slot(raw, name, filters))
         pos = m.end()
     rest = text[pos:]
     if "{{" in rest:
-        problems.append(_problem("unclosed", where=where))
+        problems.append(problem("unclosed", where=where))
     if rest:
         parts.append(rest)
     return parts
@@ -275,19 +277,19 @@ class _Site:
     sheet: str
     row: int
     col: int
-    parts: list[str | _Slot]
-    runs: list[tuple[object, list[str | _Slot]]] | None = None
+    parts: list[str | Slot]
+    runs: list[tuple[object, list[str | Slot]]] | None = None
     name: str = ""
 
     @property
-    def slots(self) -> list[_Slot]:
-        return [p for p in self.parts if isinstance(p, _Slot)]
+    def slots(self) -> list[Slot]:
+        return [p for p in self.parts if isinstance(p, Slot)]
 
     @property
-    def alone(self) -> _Slot | None:
+    def alone(self) -> Slot | None:
         """The one placeholder, when the cell holds nothing else (spaces aside)."""
         slots = self.slots
-        if len(slots) == 1 and all(isinstance(p, _Slot) or not p.strip() for p in self.parts):
+        if len(slots) == 1 and all(isinstance(p, Slot) or not p.strip() for p in self.parts):
             return slots[0]
         return None
 
@@ -296,7 +298,7 @@ class _Site:
 class _HeaderSite:
     sheet: str
     part: object  # an openpyxl _HeaderFooterPart
-    parts: list[str | _Slot]
+    parts: list[str | Slot]
     where: Phrase
 
 
@@ -337,21 +339,21 @@ def _scan(wb, data: TemplateData | None) -> _Scan:
                 if "{{" not in text:
                     continue
                 where = f"{ws.title}!{_coord(r, c)}"
-                parts = _parse(text, where, problems)
+                parts = parse(text, where, problems)
                 runs = []
                 for run in value:
                     run_text = run.text if isinstance(run, TextBlock) else str(run)
-                    runs.append((run, _parse(run_text, where, [])))
+                    runs.append((run, parse(run_text, where, [])))
                 # runs are kept only when every placeholder lies inside one run
-                whole = [p.text for p in parts if isinstance(p, _Slot)]
-                inside = [p.text for _, rp in runs for p in rp if isinstance(p, _Slot)]
+                whole = [p.text for p in parts if isinstance(p, Slot)]
+                inside = [p.text for _, rp in runs for p in rp if isinstance(p, Slot)]
                 sites.append(_Site(ws.title, r, c, parts, runs if whole == inside else None))
             elif isinstance(value, str) and "{{" in value:
                 where = f"{ws.title}!{_coord(r, c)}"
                 if cell.data_type == "f":
-                    problems.append(_problem("in-formula", where=where))
+                    problems.append(problem("in-formula", where=where))
                     continue
-                sites.append(_Site(ws.title, r, c, _parse(value, where, problems)))
+                sites.append(_Site(ws.title, r, c, parse(value, where, problems)))
         hf = ws.HeaderFooter
         for kind in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
             item = getattr(hf, kind, None)
@@ -361,7 +363,7 @@ def _scan(wb, data: TemplateData | None) -> _Scan:
                 part = getattr(item, side, None)
                 if part is not None and part.text and "{{" in part.text:
                     where = _header_where(ws.title, kind)
-                    headers.append(_HeaderSite(ws.title, part, _parse(part.text, where, problems), where))
+                    headers.append(_HeaderSite(ws.title, part, parse(part.text, where, problems), where))
     names = _bind_names(wb, data, sites, problems) if data is not None else {}
     if data is not None:
         _check(sites, headers, data, problems)
@@ -369,7 +371,7 @@ def _scan(wb, data: TemplateData | None) -> _Scan:
                                 "name" if s.name else "cell")
                     for s in sites for p in s.slots]
     placeholders += [Placeholder(h.sheet, "", p.text, p.field, p.filters, "header")
-                     for h in headers for p in h.parts if isinstance(p, _Slot)]
+                     for h in headers for p in h.parts if isinstance(p, Slot)]
     return _Scan(sites, headers, names, problems, placeholders)
 
 
@@ -402,13 +404,13 @@ def _bind_names(wb, data: TemplateData, sites: list[_Site], problems: list[Phras
                 if (c1, r1) == (c2, r2):
                     cell = (dests[0][0], r1, c1)
         if cell is None:
-            problems.append(_problem("name-not-cell", name=name, value=dn.value or ""))
+            problems.append(problem("name-not-cell", name=name, value=dn.value or ""))
             continue
         for mcr in titles[cell[0]].merged_cells.ranges:  # a name on a merged cell: its top-left
             if mcr.min_row <= cell[1] <= mcr.max_row and mcr.min_col <= cell[2] <= mcr.max_col:
                 cell = (cell[0], mcr.min_row, mcr.min_col)
                 break
-        slot = _Slot("{{ " + target + " }}", target, ())
+        slot = Slot("{{ " + target + " }}", target, ())
         by_cell[cell] = _Site(cell[0], cell[1], cell[2], [slot], name=name)
         bound[name] = f"{cell[0]}!{_coord(cell[1], cell[2])}"
     order = {ws.title: i for i, ws in enumerate(wb.worksheets)}
@@ -416,17 +418,22 @@ def _bind_names(wb, data: TemplateData, sites: list[_Site], problems: list[Phras
     return bound
 
 
-def _check(sites: list[_Site], headers: list[_HeaderSite], data: TemplateData, problems: list[Phrase]) -> None:
-    known_filters = ", ".join(sorted(data.filters)) or "—"
+def check_slot(slot: Slot, where: str | Phrase, data: TemplateData, problems: list[Phrase]) -> None:
+    """An unknown field or filter of one placeholder, as a problem (the Word filler
+    checks its placeholders with this too)."""
+    if not slot.field or not _NAME.fullmatch(slot.field):
+        return  # already a syntax problem
+    if not data.knows(slot.field):
+        problems.append(problem("unknown-field", where=where, text=slot.text, name=slot.field))
+    for f in slot.filters:
+        if f and f not in data.filters:
+            problems.append(problem("unknown-filter", where=where, text=slot.text, name=f,
+                                     known=", ".join(sorted(data.filters)) or "—"))
 
-    def check(slot: _Slot, where: str | Phrase) -> None:
-        if not slot.field or not _NAME.fullmatch(slot.field):
-            return  # already a syntax problem
-        if not data.knows(slot.field):
-            problems.append(_problem("unknown-field", where=where, text=slot.text, name=slot.field))
-        for f in slot.filters:
-            if f and f not in data.filters:
-                problems.append(_problem("unknown-filter", where=where, text=slot.text, name=f, known=known_filters))
+
+def _check(sites: list[_Site], headers: list[_HeaderSite], data: TemplateData, problems: list[Phrase]) -> None:
+    def check(slot: Slot, where: str | Phrase) -> None:
+        check_slot(slot, where, data, problems)
 
     rows: dict[tuple[str, int], set[str]] = {}
     first_cell: dict[tuple[str, int], str] = {}
@@ -440,17 +447,17 @@ def _check(sites: list[_Site], headers: list[_HeaderSite], data: TemplateData, p
                 first_cell.setdefault((s.sheet, s.row), where)
     for (sheet, row), prefixes in rows.items():
         if len(prefixes) > 1:
-            problems.append(_problem("two-lists", where=first_cell[(sheet, row)], row=row,
+            problems.append(problem("two-lists", where=first_cell[(sheet, row)], row=row,
                                      lists=", ".join(sorted(prefixes))))
     for h in headers:
-        for slot in (p for p in h.parts if isinstance(p, _Slot)):
+        for slot in (p for p in h.parts if isinstance(p, Slot)):
             check(slot, h.where)
             if data.list_of(slot.field) is not None:
-                problems.append(_problem("list-in-header", where=h.where, name=slot.field))
+                problems.append(problem("list-in-header", where=h.where, name=slot.field))
 
 
 # -- values -------------------------------------------------------------------------------
-class _Failures:
+class Failures:
     def __init__(self) -> None:
         self.items: list[Phrase] = []
         self.seen: set[tuple[str, str]] = set()
@@ -473,8 +480,8 @@ def _plain(value: object) -> object:
     return value
 
 
-def _resolve(slot: _Slot, data: TemplateData, item: dict[str, object] | None, where: str | Phrase,
-             failures: _Failures) -> object:
+def _resolve(slot: Slot, data: TemplateData, item: dict[str, object] | None, where: str | Phrase,
+             failures: Failures) -> object:
     prefix = data.list_of(slot.field)
     if prefix is not None:
         value = _plain(item.get(slot.field.split(".", 1)[1])) if item is not None else None
@@ -489,7 +496,7 @@ def _resolve(slot: _Slot, data: TemplateData, item: dict[str, object] | None, wh
             key = (where, slot.text)
             if key not in failures.seen:
                 failures.seen.add(key)
-                failures.items.append(_problem("filter-failed", where=where, text=slot.text, name=name,
+                failures.items.append(problem("filter-failed", where=where, text=slot.text, name=name,
                                                value=repr(value)[:60], detail=f"{type(exc).__name__}: {exc}"[:120]))
             return None
     return value
@@ -550,7 +557,7 @@ def _put_typed(cell, value: object) -> None:
         _put_text(cell, str(value))
 
 
-def _render(parts: list[str | _Slot], data: TemplateData, item, where: str | Phrase, failures: _Failures,
+def render(parts: list[str | Slot], data: TemplateData, item, where: str | Phrase, failures: Failures,
             escape: Callable[[str], str] = lambda s: s) -> str:
     out = []
     for p in parts:
@@ -562,7 +569,7 @@ def _render(parts: list[str | _Slot], data: TemplateData, item, where: str | Phr
     return "".join(out)
 
 
-def _fill_cell(cell, site: _Site, data: TemplateData, item, failures: _Failures) -> None:
+def _fill_cell(cell, site: _Site, data: TemplateData, item, failures: Failures) -> None:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
 
     where = f"{site.sheet}!{_coord(site.row, site.col)}"
@@ -572,13 +579,13 @@ def _fill_cell(cell, site: _Site, data: TemplateData, item, failures: _Failures)
     elif site.runs is not None:
         runs = []
         for run, parts in site.runs:
-            text = _clean(_render(parts, data, item, where, failures))
+            text = _clean(render(parts, data, item, where, failures))
             if text:
                 runs.append(TextBlock(run.font, text) if isinstance(run, TextBlock) else text)
         cell._value = CellRichText(runs) if runs else None
         cell.data_type = "s" if runs else "n"
     else:
-        _put_text(cell, _render(site.parts, data, item, where, failures))
+        _put_text(cell, render(site.parts, data, item, where, failures))
 
 
 # -- the filler -----------------------------------------------------------------------------
@@ -633,7 +640,7 @@ def _blocks(wb, scan: _Scan, data: TemplateData, problems: list[Phrase]) -> dict
             prefix = marks[r]
             if spans and r <= spans[-1][1] + (1 if spans[-1][2] == prefix else 0):
                 if spans[-1][2] != prefix:
-                    problems.append(_problem("two-lists", where=f"{title}!{_coord(r, 1)}", row=r,
+                    problems.append(problem("two-lists", where=f"{title}!{_coord(r, 1)}", row=r,
                                              lists=", ".join(sorted({prefix, spans[-1][2]}))))
                     continue
                 spans[-1][1] = max(spans[-1][1], r)
@@ -672,7 +679,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     blocks = _blocks(wb, scan, data, problems)
     if problems:
         raise RunError("template-unknown", path=str(template), count=len(problems),
-                       problems=_Listing("", "", items=tuple(problems)))
+                       problems=Listing("", "", items=tuple(problems)))
 
     maps = {sheet_key(title): RowMap([b for b, _ in bs]) for title, bs in blocks.items()}
     for ws in wb.worksheets:
@@ -690,7 +697,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     if maps:
         follow_workbook(wb, maps)
 
-    failures = _Failures()
+    failures = Failures()
     filled = 0
     touched: dict[str, set[int]] = {}
     block_of: dict[tuple[str, int], tuple[Block, str]] = {}
@@ -724,11 +731,11 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         b = max((b for b, _ in bs), key=lambda b: b.start)
         _keep_closing_together(wb[title], m.start(b), m.start(b) + b.copies * b.height - 1)
     for h in scan.headers:
-        h.part.text = _render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
+        h.part.text = render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
         filled += 1
     if failures.items:
         raise RunError("template-filter-failed", path=str(template), count=len(failures.items),
-                       problems=_Listing("", "", items=tuple(failures.items)))
+                       problems=Listing("", "", items=tuple(failures.items)))
 
     wb.calculation.fullCalcOnLoad = True
     lost = [(vi, en) for vi, en in lost_features(template) if not en.startswith("cached formula")]
@@ -872,5 +879,5 @@ def _clear_empty_blocks(wb, blocks: dict[str, list[tuple[Block, str]]], maps: di
                     cell.data_type = "n"
 
 
-__all__ = ["COMMAND", "PLAIN_FIELDS", "FillResult", "Placeholder", "TemplateData", "TemplateScan",
-                          "fill_template", "scan_template"]
+__all__ = ["COMMAND", "PLAIN_FIELDS", "Failures", "FillResult", "Listing", "Placeholder", "Slot", "TemplateData",
+           "TemplateScan", "check_slot", "fill_template", "parse", "problem", "render", "scan_template"]

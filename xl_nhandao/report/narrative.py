@@ -18,14 +18,12 @@ Excel, not Jinja2's, and an unknown name must be an error naming it, not an empt
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import RunError
-from ..i18n import fmt_int
-
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}|]+?)\s*(?:\|\s*([^{}]*?)\s*)?\}\}")
+from ..i18n import Phrase, fmt_int
+from .fill import Failures, Listing, Slot, TemplateData, check_slot, parse, problem, render
 
 #: The sentence fields, with their Vietnamese and English descriptions.
 SENTENCES: dict[str, tuple[str, str]] = {
@@ -113,34 +111,48 @@ def sentences(s: dict[str, object], lists: dict[str, list[dict[str, object]]],
 
 
 # -- filling a Word document ------------------------------------------------------------
-def fill_docx(template: Path, output_tmp: Path, render: Callable[[str, str | None, dict[str, object] | None], str],
-              lists: dict[str, list[dict[str, object]]], known: Callable[[str], bool]) -> set[str]:
-    """Fill the Word document ``template`` into ``output_tmp``; ``render(name, filters,
-    item)`` gives a placeholder's text (``item``: the list item of a repeated row).
-    Every placeholder is checked first with ``known(expression)``: unknown ones are one
-    :class:`RunError` naming each and where it is. Returns the field names used."""
+def fill_docx(template: Path, output_tmp: Path, data: TemplateData) -> list[str]:
+    """Fill the Word document ``template`` into ``output_tmp`` with the Excel filler's
+    language and values (:mod:`.fill`: the same parsing, checks, filters and number
+    writing). Every unknown or broken placeholder is one :class:`RunError` naming each
+    and where it is; nothing is written then. Returns the field names used."""
     import docx
 
     try:
         doc = docx.Document(str(template))
     except Exception as exc:  # not a Word document, damaged
         raise RunError("template-unreadable", path=template.name, detail=type(exc).__name__) from None
-    unknown: list[str] = []
-    used: set[str] = set()
-    for where, paragraph in _paragraphs(doc):
-        for m in PLACEHOLDER.finditer(paragraph.text):
-            expr = m.group(0)
-            if not known(expr):
-                unknown.append(f"{expr.strip()} ({where})")
-            used.add(m.group(1).strip())
-    if unknown:
-        raise RunError("template-unknown", path=template.name, count=len(unknown), problems="; ".join(unknown))
+    problems: list[Phrase] = []
+    used: dict[str, None] = {}
+    for where, paragraph, in_row in _paragraphs(doc):
+        for slot in (p for p in parse(paragraph.text, where, problems) if isinstance(p, Slot)):
+            check_slot(slot, where, data, problems)
+            used[slot.field] = None
+            if data.list_of(slot.field) is not None and not in_row:
+                problems.append(problem("list-outside-row", where=where, text=slot.text, name=slot.field))
+    if problems:
+        raise RunError("template-unknown", path=template.name, count=len(problems),
+                       problems=Listing("", "", items=tuple(problems)))
+    failures = Failures()
     for table in _tables(doc):
-        _repeat_rows(table, lists, render)
-    for _, paragraph in _paragraphs(doc):
-        _replace(paragraph, lambda m: render(m.group(1).strip(), m.group(2), None))
+        _repeat_rows(table, data, failures)
+    for where, paragraph, _ in _paragraphs(doc):
+        _replace(paragraph, where, data, None, failures)
+    if failures.items:
+        raise RunError("template-filter-failed", path=template.name, count=len(failures.items),
+                       problems=Listing("", "", items=tuple(failures.items)))
     doc.save(str(output_tmp))
-    return used
+    return list(used)
+
+
+def fields_of_docx(template: Path) -> list[str]:
+    """The field names a Word template uses, in the order they first appear."""
+    import docx
+
+    found: dict[str, None] = {}
+    for where, paragraph, _ in _paragraphs(docx.Document(str(template))):
+        found.update((p.field, None) for p in parse(paragraph.text, where, []) if isinstance(p, Slot))
+    return list(found)
 
 
 def _tables(doc) -> Iterator[object]:  # type: ignore[no-untyped-def]
@@ -157,71 +169,72 @@ def _tables(doc) -> Iterator[object]:  # type: ignore[no-untyped-def]
             yield from walk(part.tables)
 
 
-def _paragraphs(doc) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
+def _paragraphs(doc) -> Iterator[tuple[str, object, bool]]:  # type: ignore[no-untyped-def]
+    """Every paragraph with where it is, and whether it is in a table row (where a list
+    placeholder repeats the row)."""
     for i, p in enumerate(doc.paragraphs, start=1):
-        yield f"đoạn {i}", p
+        yield f"đoạn {i}", p, False
     for t, table in enumerate(_tables(doc), start=1):
         for r, row in enumerate(table.rows, start=1):
             for c, cell in enumerate(row.cells, start=1):
                 for p in cell.paragraphs:
-                    yield f"bảng {t}, dòng {r}, cột {c}", p
+                    yield f"bảng {t}, dòng {r}, cột {c}", p, True
     for s, section in enumerate(doc.sections, start=1):
         for name, part in (("đầu trang", section.header), ("chân trang", section.footer)):
             for p in part.paragraphs:
-                yield f"{name} {s}", p
+                yield f"{name} {s}", p, False
 
 
-_LIST_RE = re.compile(r"\{\{\s*(dv|dc|nb)\.")
-
-
-def _repeat_rows(table, lists: dict[str, list[dict[str, object]]],  # type: ignore[no-untyped-def]
-                 render: Callable[[str, str | None, dict[str, object] | None], str]) -> None:
+def _repeat_rows(table, data: TemplateData, failures: Failures) -> None:  # type: ignore[no-untyped-def]
     """Each row of ``table`` holding a list placeholder becomes one row per item, each
     copy's list placeholders filled with its item (scalars are filled later)."""
     from docx.table import _Row
 
-    for row in list(table.rows):
-        text = "".join(p.text for cell in row.cells for p in cell.paragraphs)
-        m = _LIST_RE.search(text)
-        if m is None:
+    for r, row in enumerate(list(table.rows), start=1):
+        slots = [p for cell in row.cells for para in cell.paragraphs for p in parse(para.text, "", [])
+                 if isinstance(p, Slot)]
+        prefix = next((data.list_of(s.field) for s in slots if data.list_of(s.field)), None)
+        if prefix is None:
             continue
-        prefix = m.group(1) + "."
-        tr = row._tr
-        anchor = tr
-        for item in lists.get(m.group(1), []):
+        tr = anchor = row._tr
+        for item in data.lists.get(prefix) or []:
             new = copy.deepcopy(tr)
             anchor.addnext(new)
             anchor = new
-            for cell in _Row(new, table).cells:
-                for p in cell.paragraphs:
-                    _replace(p, lambda m, item=item, prefix=prefix: render(m.group(1).strip(), m.group(2), item)
-                             if m.group(1).strip().startswith(prefix) else m.group(0))
+            for c, cell in enumerate(_Row(new, table).cells, start=1):
+                for para in cell.paragraphs:
+                    _replace(para, f"dòng {r}, cột {c}", data, item, failures)
         tr.getparent().remove(tr)
 
 
-def _replace(paragraph, make: Callable[..., str]) -> None:  # type: ignore[no-untyped-def]
-    """Replace each placeholder of ``paragraph`` by ``make(match)``, keeping the runs'
-    formatting: the text goes into the run where the placeholder starts, and the
-    placeholder's characters leave the runs it spans."""
+def _replace(paragraph, where: str, data: TemplateData, item: dict[str, object] | None,  # type: ignore[no-untyped-def]
+             failures: Failures) -> None:
+    """Fill the placeholders of ``paragraph`` (list ones only with an ``item``), keeping
+    the runs' formatting: the text goes into the run where the placeholder starts, and
+    the placeholder's characters leave the runs it spans (Word splits a placeholder
+    across runs when it is edited: "{{ gia_" + "tri }}")."""
     runs = paragraph.runs
     if not runs:
         return
     texts = [r.text for r in runs]
-    full = "".join(texts)
-    matches = list(PLACEHOLDER.finditer(full))
-    if not matches:
+    parts = parse("".join(texts), where, [])
+    if not any(isinstance(p, Slot) for p in parts):
         return
     starts = []
     pos = 0
     for t in texts:
         starts.append(pos)
         pos += len(t)
-    for m in reversed(matches):
-        a, b = m.span()
-        new = make(m)
-        if new == m.group(0):
-            continue
-        # matches are replaced last first, so the runs' start positions before ``a`` hold
+    spans, pos = [], 0
+    for p in parts:
+        size = len(p if isinstance(p, str) else p.text)
+        if isinstance(p, Slot):
+            spans.append((pos, pos + size, p))
+        pos += size
+    for a, b, slot in reversed(spans):  # last first: the runs' positions before ``a`` hold
+        if (data.list_of(slot.field) is not None) != (item is not None):
+            continue  # a list placeholder waits for its row's item; scalars are filled once
+        new = render([slot], data, item, where, failures)
         first = next(i for i in range(len(runs)) if starts[i] <= a < starts[i] + len(texts[i]))
         for i in range(len(runs) - 1, -1, -1):
             s, e = starts[i], starts[i] + len(texts[i])

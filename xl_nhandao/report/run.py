@@ -98,19 +98,13 @@ def catalogue() -> list[dict[str, str]]:
 
 def fields_of(template: Path) -> list[str]:
     """The field names a template uses, in the order they first appear."""
-    from .narrative import PLACEHOLDER
-
     if template.suffix.lower() == ".docx":
-        import docx
+        from .narrative import fields_of_docx
 
-        from .narrative import _paragraphs
+        return fields_of_docx(template)
+    from .fill import scan_template
 
-        doc = docx.Document(str(template))
-        found = [m.group(1).strip() for _, p in _paragraphs(doc) for m in PLACEHOLDER.finditer(p.text)]
-    else:
-        from .fill import scan_template
-
-        found = [str(name) for name in scan_template(template, template_data(None)).fields]  # type: ignore[arg-type]
+    found = [str(name) for name in scan_template(template, template_data(None)).fields]  # type: ignore[arg-type]
     return list(dict.fromkeys(found))
 
 
@@ -162,9 +156,9 @@ def report(source: Path, template: str | Path, output: Path, *, period: str | No
     data = make_data(source, period=period, options=options, style=style, today=today)
     lost: list[tuple[str, str]] = []
     if tpl.suffix.lower() == ".docx":
-        used = _fill_word(tpl, data, output, style, force)
+        used = _fill_word(tpl, data, output, style)
     else:
-        used, lost = _fill_excel(tpl, data, output, style, force)
+        used, lost = _fill_excel(tpl, data, output, style)
     result = ReportResult(output, tpl, fields=sorted(used), notices=list(lost))
     result.rows = {k: len(v) for k, v in data.lists.items() if any(u.startswith(k + ".") for u in used)}
     if pdf:
@@ -174,59 +168,13 @@ def report(source: Path, template: str | Path, output: Path, *, period: str | No
     return result
 
 
-def _known(expression: str) -> bool:
-    from .narrative import PLACEHOLDER
-
-    m = PLACEHOLDER.fullmatch(expression.strip())
-    if m is None:
-        return False
-    name = m.group(1).strip()
-    if name not in NAMES and name not in SENTENCES:
-        return False
-    return all(f.strip() in filters() for f in (m.group(2) or "").split("|") if f.strip())
-
-
-def _value(data: ReportData, name: str, item: dict[str, object] | None) -> object:
-    prefix, _, key = name.partition(".")
-    if prefix in LISTS and item is not None:
-        return item.get(key)
-    return data.scalars.get(name)
-
-
-def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "Có" if v else "Không"
-    if isinstance(v, (int, float)):
-        return fmt_int(v)
-    if isinstance(v, datetime):
-        v = v.date()
-    if isinstance(v, date):
-        return v.strftime("%d/%m/%Y")
-    return str(v)
-
-
-def _fill_word(tpl: Path, data: ReportData, output: Path, style: str, force: bool) -> set[str]:
+def _fill_word(tpl: Path, data: ReportData, output: Path, style: str) -> set[str]:
     from ..workbook.output import write_atomic
     from .narrative import fill_docx
 
-    fs = filters(style)
-
-    def render(name: str, chain: str | None, item: dict[str, object] | None) -> str:
-        v = _value(data, name, item)
-        for f in (chain or "").split("|"):
-            if f.strip():
-                v = fs[f.strip()](v)  # type: ignore[operator]
-        return _text(v)
-
-    used: set[str] = set()
-
-    def write(tmp: Path) -> None:
-        used.update(fill_docx(tpl, tmp, render, data.lists, _known))
-
-    write_atomic(output, write)
-    return used
+    used: list[str] = []
+    write_atomic(output, lambda tmp: used.extend(fill_docx(tpl, tmp, template_data(data, style))))  # type: ignore[arg-type]
+    return set(used)
 
 
 def template_data(data: ReportData | None, style: str = "bac") -> object:
@@ -244,8 +192,7 @@ def template_data(data: ReportData | None, style: str = "bac") -> object:
     return TemplateData(scalars, lists, filters(style), list_fields)  # type: ignore[arg-type]
 
 
-def _fill_excel(tpl: Path, data: ReportData, output: Path, style: str, force: bool
-                ) -> tuple[set[str], list[tuple[str, str]]]:
+def _fill_excel(tpl: Path, data: ReportData, output: Path, style: str) -> tuple[set[str], list[tuple[str, str]]]:
     """Fill an Excel template; the fields used, and what of the template openpyxl could
     not keep (shapes, slicers…), as notices."""
     from .fill import fill_template
