@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .identity import voucher_key
+from .identity import event_identity, voucher_key
 from .model import NOT_SAME, SAME, Event, EventTwice, Pair, People, Reason
 
 #: Dates of one support in two lists may differ by this many days (handed over, then entered).
@@ -16,8 +16,6 @@ DAYS = 3
 
 def counted_twice(pairs: list[Pair], events: list[Event], lists: list[People]) -> list[EventTwice]:
     """Every campaign event that a recipients list holds too, once per list row."""
-    from .identity import event_identity
-
     by_address: dict[str, list[Event]] = defaultdict(list)
     for e in events:
         if e.address:

@@ -181,12 +181,14 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
     provinces = _provinces(campaign)
     notices: list[Notice] = []
     lists: list[People] = []
+    other_secret: set[int] = set()  # hashed lists whose secret is not ours: nothing can match
     for a in against:
         if is_hashed(a.path):
             if secret is None:
                 raise RunError("hashed-needs-secret", path=a.path.name)
             people = read_hashed(a.path, a.programme, sheet=a.sheet)
             if people.salt_check != salt_check(secret):
+                other_secret.add(id(people))
                 notices.append(Notice("wrong-secret", {"file": people.files[0] if people.files else a.path.name}))
         else:
             people = read_list(a.path, a.programme, sheet=a.sheet, mapping=a.mapping, provinces=provinces or None)
@@ -197,7 +199,7 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
 
     pairs: list[Pair] = []
     for people in lists:
-        if people.kind == "hashed" and people.salt_check != salt_check(secret):  # type: ignore[arg-type]
+        if id(people) in other_secret:
             continue
         pairs.extend(_pairs(campaign, people, find_pairs(campaign, people, secret=secret)))
     pairs.extend(_pairs(campaign, campaign, find_pairs(campaign, campaign, inside=True)))
@@ -211,12 +213,10 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
         from .decisions import read_decisions
 
         known = read_decisions(decisions)
-        for p in pairs:
-            p.decision = known.pairs.get(p.identity)
+        known.apply(pairs, ())  # before the events: a pair decided Trùng is one person
     twice = counted_twice(pairs, events, lists)
     if known is not None:
-        for e in twice:
-            e.decision = known.events.get(e.identity)
+        known.apply((), twice)
         used = {p.identity for p in pairs} | {e.identity for e in twice}
         stale = sum(1 for k in [*known.pairs, *known.events] if k not in used)
         if stale:
