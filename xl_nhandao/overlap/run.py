@@ -175,6 +175,11 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
     for a in against:
         if not a.path.exists():
             raise RunError("file-not-found", path=str(a.path))
+    known = None
+    if decisions is not None:  # read first: a file that is no review stops before the long work
+        from .decisions import read_decisions
+
+        known = read_decisions(decisions)
     res = consolidate(inputs, period, today=today, progress=progress,
                       exclude=[*exclude, *(a.path for a in against)])
     campaign, events = campaign_people(res.merged)  # type: ignore[arg-type]
@@ -208,11 +213,7 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
 
     for p in pairs:
         p.identity = pair_identity(p)
-    known = None
-    if decisions is not None:
-        from .decisions import read_decisions
-
-        known = read_decisions(decisions)
+    if known is not None:
         known.apply(pairs, ())  # before the events: a pair decided Trùng is one person
     twice = counted_twice(pairs, events, lists)
     if known is not None:

@@ -55,13 +55,13 @@ def shipped() -> list[Path]:
 def find_template(name: str) -> Path:
     """A template by name (``bang-so-lieu-6-thang``) or by file."""
     path = Path(name)
-    if path.suffix.lower() in SUFFIXES and (path.exists() or path.parent != Path(".")):
-        if not path.exists():
-            raise RunError("file-not-found", path=str(path))
+    if path.exists():
         return path
     for p in shipped():
         if p.stem == name or p.name == name:
             return p
+    if path.suffix.lower() in SUFFIXES:  # a file that is not there
+        raise RunError("file-not-found", path=str(path))
     raise RunError("template-name-unknown", name=name, names=", ".join(p.stem for p in shipped()))
 
 
