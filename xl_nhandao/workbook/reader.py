@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice, pairwise, repeat
@@ -347,10 +348,14 @@ class Reader:
                     claimed.add(found[spec.name])  # type: ignore[arg-type]
         if not any(found.values()):
             raise RunError("not-standard", path=self.source.label)
-        info = self.read_info(found[standard.THONG_TIN.name])
-        tables = {}
-        for spec in (*standard.TABLES, standard.SO_LIEU):
-            tables[spec.name] = self.read_table(spec, found[spec.name])
+        # A file source reads each sheet on another core while the one before is parsed.
+        order = [found[s.name] for s in (standard.THONG_TIN, *standard.TABLES, standard.SO_LIEU)]
+        read_ahead = getattr(self.source, "read_ahead", None)
+        with read_ahead([n for n in order if n and n not in self._sheets]) if read_ahead else nullcontext():
+            info = self.read_info(found[standard.THONG_TIN.name])
+            tables = {}
+            for spec in (*standard.TABLES, standard.SO_LIEU):
+                tables[spec.name] = self.read_table(spec, found[spec.name])
         return WorkbookRead(self.source.label, info, tables, self.issues, self.context)
 
     def sheet(self, name: str) -> SheetData:

@@ -4,7 +4,9 @@
 only) after the checks of :mod:`.guard` (a regular file, a workbook, no password, not
 damaged, no zip bomb, each sheet's real extent), and finds cells written in legacy-font
 encodings by reading the workbook's styles directly from the zip, only when such fonts
-exist. Merged ranges are normalised and clipped to the data before anyone walks them. A
+exist. Merged ranges are normalised and clipped to the data before anyone walks them.
+:meth:`FileWorkbook.read_ahead` reads the next sheets on another core (python-calamine
+parses without the GIL) while the reader works on the one before. A
 live Excel workbook (xlwings ``Book``) implements the same interface in
 :mod:`xl_nhandao.addin`.
 """
@@ -15,7 +17,10 @@ import hashlib
 import io
 import re
 import struct
+import threading
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -71,6 +76,21 @@ class WorkbookSource(Protocol):
     def read(self, name: str) -> SheetData: ...
 
 
+class _Ahead:
+    """A sheet read ahead (:meth:`FileWorkbook.read_ahead`): ``checked`` once its
+    extent is measured (``measured`` when it fits), ``done`` once read (``data``), failed
+    (``error``) or passed over (neither: it is read when asked for)."""
+
+    __slots__ = ("checked", "data", "done", "error", "measured")
+
+    def __init__(self) -> None:
+        self.checked = threading.Event()
+        self.done = threading.Event()
+        self.measured = False
+        self.data: SheetData | None = None
+        self.error: BaseException | None = None
+
+
 class FileWorkbook:
     """An ``.xlsx`` on disk, read with python-calamine."""
 
@@ -95,6 +115,8 @@ class FileWorkbook:
             raise RunError("corrupt", path=str(self.path), detail=short_reason(exc)) from None
         self._legacy: _LegacyFonts | None = None
         self._parts: dict[str, str] | None = None
+        self._lock = threading.Lock()  # python-calamine reads one sheet of a book at a time
+        self._ahead: dict[str, _Ahead] = {}
 
     def sheet_names(self) -> list[str]:
         names = list(self._book.sheet_names)
@@ -106,9 +128,97 @@ class FileWorkbook:
         return names
 
     def read(self, name: str) -> SheetData:
+        ahead = self._ahead.pop(name, None)
+        if ahead is not None:
+            ahead.done.wait()
+            if ahead.error is not None:
+                raise ahead.error
+            if ahead.data is not None:
+                return ahead.data
+        return self._read(name)
+
+    @contextmanager
+    def read_ahead(self, names: Iterable[str]) -> Iterator[None]:
+        """Read these sheets, in this order, while the caller works on the ones before.
+
+        python-calamine parses a sheet without holding the GIL, so it runs on another core
+        while the caller turns the sheet before into records; a second thread measures
+        the next sheet's extent meanwhile, always before python-calamine allocates it. A
+        failure stops the reading ahead and is raised when its sheet is asked for, a sheet
+        not reached is read when asked for, as without reading ahead. On leaving, both
+        threads are stopped and waited for (at most the sheet being read): nothing runs
+        behind the caller, and standard error is no longer silenced."""
+        ahead = tuple((name, _Ahead()) for name in dict.fromkeys(names))
+        stop = threading.Event()
+
+        def measure() -> None:
+            try:
+                for name, item in ahead:
+                    if stop.is_set():
+                        return
+                    try:
+                        if self.kind == "xlsx":
+                            self._check_extent(name)
+                        item.measured = True
+                    except BaseException as exc:  # raised in the caller's thread
+                        item.error = exc
+                        return
+                    finally:
+                        item.checked.set()
+            finally:
+                for _, item in ahead:
+                    item.checked.set()
+
+        def read() -> None:
+            try:
+                for name, item in ahead:
+                    item.checked.wait()
+                    if stop.is_set() or item.error is not None or not item.measured:
+                        return
+                    try:
+                        item.data = self._read(name, measured=True)
+                    except BaseException as exc:  # raised in the caller's thread
+                        item.error = exc
+                        return
+                    finally:
+                        item.done.set()
+            finally:
+                for _, item in ahead:
+                    item.done.set()
+
+        def settle() -> None:
+            stop.set()
+            for thread in started:
+                thread.join()
+            for _, item in ahead:  # marks a thread that never started would have set
+                item.checked.set()
+                item.done.set()
+            self._ahead = {}
+
+        self._ahead = dict(ahead)
+        started: list[threading.Thread] = []
+        for target in (measure, read):
+            thread = threading.Thread(target=target, name=f"xl_nhandao-{target.__name__}", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to spare: each sheet is read when asked for
+                break
+            started.append(thread)
+        try:
+            if len(started) < 2:
+                settle()
+            yield
+        finally:
+            settle()
+
+    def _read(self, name: str, measured: bool = False) -> SheetData:
         path = str(self.path)
-        if self.kind == "xlsx":
+        if self.kind == "xlsx" and not measured:
             self._check_extent(name)
+        with self._lock:
+            return self._parse(name, path)
+
+    def _parse(self, name: str, path: str) -> SheetData:
         try:
             with native_stderr_silenced():
                 sheet = self._book.get_sheet_by_name(name)
