@@ -246,3 +246,6 @@ def test_annotated_copys_issue_list_prints_with_rows_tall_enough(tmp_path: Path,
             tall += 1
             assert (ws.row_dimensions[r].height or 15) >= needed, r
     assert tall >= 1
+    # The links to the cells print in the body's face (a font-less link prints in another).
+    links = [ws.cell(r, 5) for r in range(2, ws.max_row + 1) if ws.cell(r, 5).hyperlink]
+    assert links and {c.font.name for c in links} == {"Calibri"}

@@ -643,7 +643,7 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
         c.font = bold
         c.fill = PatternFill("solid", fgColor="F2DCDB")
         c.alignment = header_align
-    link_font = Font(color="0563C1", underline="single")
+    link_font = Font(name="Calibri", color="0563C1", underline="single")  # named, as the body: a font-less link prints in another face
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for i in issues:
