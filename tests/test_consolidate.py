@@ -194,7 +194,7 @@ def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path, capsys)
 REJECTED = {
     "not-a-workbook": (_not_a_workbook, "ghi-chu.xlsx", "không phải tệp Excel .xlsx"),
     "encrypted": (_encrypted, "mat-khau.xlsx", "đang đặt mật khẩu"),
-    "damaged-zip": (_corrupt, "hong.xlsx", "bị hỏng, không giải nén được"),
+    "damaged-zip": (_corrupt, "hong.xlsx", "bị hỏng, không đọc được"),
 }
 
 

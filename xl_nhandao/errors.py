@@ -45,8 +45,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” has two sheets named “{sheet}”, so which one is meant cannot be told (the file is damaged). Open it in Excel, rename one of them and save.",
     ),
     "corrupt": (
-        "“{path}” bị hỏng, không giải nén được ({detail}). Hãy xin đơn vị gửi lại tệp.",
-        "“{path}” is damaged and cannot be unpacked ({detail}). Ask the unit to send it again.",
+        "“{path}” bị hỏng, không đọc được ({detail}). Hãy xin đơn vị gửi lại tệp.",
+        "“{path}” is damaged and cannot be read ({detail}). Ask the unit to send it again.",
     ),
     "zip-bomb": (
         "“{path}” khi giải nén lớn bất thường ({size} MB); tệp có thể bị hỏng hoặc độc hại nên không đọc.",
