@@ -19,7 +19,7 @@ import re
 import struct
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +91,28 @@ class _Ahead:
         self.error: BaseException | None = None
 
 
+def _each_sheet(ahead: tuple[tuple[str, _Ahead], ...], step: Callable[[str, _Ahead], None], mark: str,
+                go: Callable[[_Ahead], bool]) -> None:
+    """One stage of reading ahead: ``step`` on each sheet in turn while ``go`` allows,
+    setting the sheet's event ``mark`` after it; the first failure is kept on its sheet
+    (raised in the caller's thread) and ends the stage. Every sheet's ``mark`` is set
+    when the stage ends, so no one waits for a sheet the stage never reached."""
+    try:
+        for name, item in ahead:
+            if not go(item):
+                return
+            try:
+                step(name, item)
+            except BaseException as exc:  # raised in the caller's thread
+                item.error = exc
+                return
+            finally:
+                getattr(item, mark).set()
+    finally:
+        for _, item in ahead:
+            getattr(item, mark).set()
+
+
 class FileWorkbook:
     """An ``.xlsx`` on disk, read with python-calamine."""
 
@@ -151,40 +173,19 @@ class FileWorkbook:
         ahead = tuple((name, _Ahead()) for name in dict.fromkeys(names))
         stop = threading.Event()
 
-        def measure() -> None:
-            try:
-                for name, item in ahead:
-                    if stop.is_set():
-                        return
-                    try:
-                        if self.kind == "xlsx":
-                            self._check_extent(name)
-                        item.measured = True
-                    except BaseException as exc:  # raised in the caller's thread
-                        item.error = exc
-                        return
-                    finally:
-                        item.checked.set()
-            finally:
-                for _, item in ahead:
-                    item.checked.set()
+        def measure(name: str, item: _Ahead) -> None:
+            if self.kind == "xlsx":
+                self._check_extent(name)
+            item.measured = True
 
-        def read() -> None:
-            try:
-                for name, item in ahead:
-                    item.checked.wait()
-                    if stop.is_set() or item.error is not None or not item.measured:
-                        return
-                    try:
-                        item.data = self._read(name, measured=True)
-                    except BaseException as exc:  # raised in the caller's thread
-                        item.error = exc
-                        return
-                    finally:
-                        item.done.set()
-            finally:
-                for _, item in ahead:
-                    item.done.set()
+        def read(name: str, item: _Ahead) -> None:
+            item.data = self._read(name, measured=True)
+
+        def go_read(item: _Ahead) -> bool:
+            item.checked.wait()
+            return item.measured and not stop.is_set()
+
+        stages = ((measure, "checked", lambda item: not stop.is_set()), (read, "done", go_read))
 
         def settle() -> None:
             stop.set()
@@ -197,8 +198,9 @@ class FileWorkbook:
 
         self._ahead = dict(ahead)
         started: list[threading.Thread] = []
-        for target in (measure, read):
-            thread = threading.Thread(target=target, name=f"xl_nhandao-{target.__name__}", daemon=True)
+        for step, mark, go in stages:
+            thread = threading.Thread(target=_each_sheet, args=(ahead, step, mark, go),
+                                      name=f"xl_nhandao-{step.__name__}", daemon=True)
             try:
                 thread.start()
             except RuntimeError:  # no thread to spare: each sheet is read when asked for
