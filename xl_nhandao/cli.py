@@ -191,10 +191,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_t("Công cụ Cuộc vận động “Mỗi tổ chức, mỗi cá nhân gắn với một địa chỉ nhân đạo”: tạo sổ mẫu, "
-            "kiểm tra sổ, tổng hợp sổ các đơn vị. Thêm --lang en để dùng tiếng Anh.",
+            "kiểm tra sổ, tổng hợp sổ các đơn vị, tìm trùng lặp với chương trình khác, lập báo cáo chính "
+            "thức, bổ trợ Excel. Thêm --lang en để dùng tiếng Anh.",
             "Tools for the Red Cross campaign “Mỗi tổ chức, mỗi cá nhân gắn với một địa chỉ nhân đạo” "
             "(every organisation and person linked with a humanitarian address): make the standard "
-            "workbook, check registers, consolidate the units' workbooks. Messages are Vietnamese unless "
+            "workbook, check registers, consolidate the units' workbooks, find overlaps with other "
+            "programmes, fill the official reports, build the Excel add-in. Messages are Vietnamese unless "
             "--lang en is given."),
 )
 
@@ -569,10 +571,13 @@ def words_cmd(
 
 
 @app.command("demo", cls=_Command, help=_t(
-    "Chạy thử trọn vẹn trên một tỉnh mẫu: sổ các xã (có lỗi thường gặp) → kiểm tra → tổng hợp. Chỉ ghi vào "
+    "Chạy thử trọn vẹn trên một tỉnh mẫu: sổ các xã (có lỗi thường gặp) → kiểm tra → tổng hợp → trùng lặp "
+    "với danh sách hộ nghèo và Tết Nhân ái → tổng hợp lại theo sổ rà soát → báo cáo năm. Chỉ ghi vào "
     "thư mục mới, thư mục trống hoặc thư mục của lần demo trước.",
     "Run everything on a demo province: the communes' books (with the usual mistakes) → validate → "
-    "consolidate. Writes only into a new or empty folder or an earlier demo's folder."))
+    "consolidate → overlap with a poverty list and a Tết Nhân ái list → consolidate again with the "
+    "review's decisions → the annual reports. Writes only into a new or empty folder or an earlier "
+    "demo's folder."))
 def demo_cmd(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("-o", "--output", metavar=_t("THƯ_MỤC", "FOLDER"), help=_t(
