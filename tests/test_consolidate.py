@@ -774,7 +774,7 @@ def test_exit_codes(tmp_path: Path, capsys) -> None:
         out = tmp_path / "o4.xlsx"
         code, stdout, err = cli(["consolidate", str(folder), "-o", str(out)], capsys)
         assert code == 2 and stdout == ""
-        assert err.count("\n") == 1 and "Không tìm thấy tệp .xlsx nào" in err and "Traceback" not in err
+        assert err.count("\n") == 1 and f"Không có sổ Excel nào (.xlsx, .xlsm, .xls, .ods) trong “{folder}”." in err and "Traceback" not in err
         assert not out.exists()
 
 

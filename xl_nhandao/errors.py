@@ -129,8 +129,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "None of the {count} files states its reporting period (Kỳ báo cáo in ThongTin), for example “{file}”, so the period to consolidate is unknown. Fill it in, or add --period (e.g. --period 2024-H1).",
     ),
     "no-inputs": (
-        "Không tìm thấy tệp .xlsx nào trong: {paths}.",
-        "No .xlsx file found in: {paths}.",
+        "Không có sổ Excel nào (.xlsx, .xlsm, .xls, .ods) trong {paths}. Hãy chỉ đến tệp hay thư mục chứa sổ "
+        "các đơn vị gửi lên.",
+        "No Excel workbook (.xlsx, .xlsm, .xls, .ods) in {paths}. Name the files or folders holding the "
+        "units' workbooks.",
     ),
     "demo-folder-foreign": (
         "Thư mục “{path}” đã có tệp “{file}” không phải do lệnh demo ghi, nên demo không ghi vào đó. Demo chỉ ghi vào thư mục mới, thư mục trống hoặc thư mục của lần chạy demo trước; hãy chọn thư mục khác (-o).",

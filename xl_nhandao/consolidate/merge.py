@@ -75,7 +75,7 @@ def consolidate(
             raise RunError("file-not-found", path=str(p))
     files = collect_inputs(inputs, exclude)
     if not files:
-        raise RunError("no-inputs", paths=", ".join(str(p) for p in inputs))
+        raise RunError("no-inputs", paths=", ".join(f"“{p}”" for p in inputs))
     subs: list[Submission] = []
     with no_cyclic_gc():
         for done, (path, name) in enumerate(files, start=1):
