@@ -107,6 +107,22 @@ def test_an_unknown_placeholder_is_one_line_naming_it_and_nothing_is_written(con
     assert "gia_tri_tro_giupp" in err and "C7" in err and "ngay_van_bann" in err and "D9" in err
 
 
+def test_a_period_the_consolidation_does_not_hold_is_refused_not_a_report_of_zeros(consolidation, tmp_path,
+                                                                                      capsys) -> None:
+    source, _ = consolidation
+    period = nd.consolidate([source], today=TODAY).period.label
+    other = "2019-Q1"
+    out = tmp_path / "bao-cao.xlsx"
+    for lang, phrase in (("vi", f"không bản nộp nào được tính (Kỳ báo cáo {period} khác kỳ tổng hợp {other})"),
+                         ("en", f"no submission in it is counted (Period {period} differs from the consolidation period {other})")):
+        code, stdout, err = cli(["report", str(source), "--template", "bang-so-lieu", "--period", other,
+                                 "-o", str(out), "--lang", lang], capsys)
+        assert code == 2 and stdout == "" and not out.exists()
+        assert len(err.strip().splitlines()) == 1 and phrase in err, err
+    code, _, _ = cli(["report", str(source), "--template", "bang-so-lieu", "-o", str(out)], capsys)
+    assert code == 0 and out.exists()
+
+
 def test_never_over_the_template_and_an_unknown_name_lists_the_shipped_ones(consolidation, tmp_path, capsys) -> None:
     source, _ = consolidation
     tpl = tmp_path / "mau.xlsx"

@@ -271,6 +271,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Mẫu báo cáo “{path}” có {count} chỗ điền không dùng được: {problems}. Hãy sửa trong Excel rồi chạy lại (xl-nhandao templates liệt kê các trường và bộ lọc).",
         "The report template “{path}” has {count} {count:placeholder|placeholders} that cannot be filled: {problems}. Correct them in Excel and run again (xl-nhandao templates lists the fields and filters).",
     ),
+    "report-nothing-counted": (
+        "Không lập được báo cáo kỳ {period} từ “{path}”: không bản nộp nào được tính ({reason}). Nếu tệp tổng hợp "
+        "thuộc kỳ khác, hãy bỏ --period hoặc tổng hợp lại kỳ {period} rồi lập báo cáo.",
+        "No report for period {period} from “{path}”: no submission in it is counted ({reason_en}). If the "
+        "consolidation is of another period, drop --period, or consolidate period {period} first.",
+    ),
     "template-filter-failed": (
         "Mẫu báo cáo “{path}” dùng bộ lọc không hợp với giá trị ở {count} chỗ: {problems}. Hãy đổi bộ lọc hoặc trường trong mẫu.",
         "The report template “{path}” applies a filter to a value it does not fit in {count} {count:place|places}: {problems}. Change the filter or the field in the template.",
@@ -421,7 +427,7 @@ _KIND: dict[str, type[RunError]] = {
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
                      "hashed-other-secret", "hashed-damaged", "template-unreadable", "template-unknown",
-                     "template-filter-failed", "addin-sources"), InputError),
+                     "template-filter-failed", "report-nothing-counted", "addin-sources"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",
                      "template-too-long", "addin-foreign"),

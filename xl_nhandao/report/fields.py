@@ -15,7 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..consolidate import Consolidation
+from ..errors import RunError
+from ..i18n import Lang
 from ..workbook.indicators import INDICATORS
+from ..workbook.source import display_name
 
 #: The lists a template row can repeat over, by prefix.
 LISTS = ("dv", "dc", "nb")
@@ -190,6 +193,15 @@ def report_data(source: Path, *, period: str | None = None, options: Options | N
     today = today or date.today()
     options = options or Options()
     res = consolidate([source], period, today=today)
+    if not any(s.status == "accepted" for s in res.submissions):  # a report of zeros would mislead
+        first = next((s for s in res.submissions if s.reason is not None), None)
+
+        def reason(lang: Lang) -> str:
+            text = first.reason.text(lang) if first and first.reason else ("bị từ chối" if lang == "vi" else "rejected")
+            return text.rstrip(".")
+
+        raise RunError("report-nothing-counted", period=res.period.label, path=display_name(source.name),
+                       reason=reason("vi"), reason_en=reason("en"))
     data = from_consolidation(res, options, today)
     ledger = _ledger_of(source)
     if ledger is not None:  # the consolidation's own ledger (the units that sent it)
