@@ -69,6 +69,11 @@ class SheetData:
 
 
 class WorkbookSource(Protocol):
+    """What the reader needs of a workbook: its label, its sheets' names, and a sheet's
+    values. A source may also offer ``read_ahead(names)``, a context manager under which
+    the named sheets are read ahead of being asked for (:meth:`FileWorkbook.read_ahead`);
+    the reader uses it when it is there."""
+
     label: str
 
     def sheet_names(self) -> list[str]: ...
