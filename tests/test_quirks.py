@@ -55,6 +55,39 @@ def test_merged_title_cells(tmp_path: Path) -> None:
     assert found(check(path)) == []
 
 
+def _group_columns(path: Path, sheet: str, group: str, labels: list[str]) -> None:
+    """Rewrite ``sheet``'s header (row 3) as two rows, as official forms do: ``group``
+    over the columns ``labels`` (their own labels on row 4), every other label merged
+    down over both rows."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    ws.insert_rows(4)
+    cols = [c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value in labels]
+    assert len(cols) == len(labels) and cols == list(range(cols[0], cols[0] + len(cols)))
+    for c in range(1, ws.max_column + 1):
+        if c in cols:
+            ws.cell(4, c, ws.cell(3, c).value)
+            ws.cell(3, c).value = None
+        elif ws.cell(3, c).value is not None:
+            ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
+    ws.cell(3, cols[0], group)
+    ws.merge_cells(start_row=3, start_column=cols[0], end_row=3, end_column=cols[-1])
+    wb.save(path)
+
+
+def test_two_row_header_with_grouped_columns(tmp_path: Path) -> None:
+    clean = check(write(clean_book(), tmp_path / "clean.xlsx"))
+    path = write(clean_book(), tmp_path / "two-row-header.xlsx")
+    _group_columns(path, "DiaChi", "Địa chỉ", ["Thôn/Tổ dân phố", "Mã xã"])
+    _group_columns(path, "TroGiup", "Chứng từ", ["Số chứng từ", "Ghi chú"])
+    report = check(path)
+    assert found(report) == []
+    assert [r.row for r in report.records("DiaChi")] == [5, 6, 7]
+    for sheet, keys in (("DiaChi", ("thon", "ma_xa", "ho_ten")), ("TroGiup", ("so_chung_tu", "ghi_chu", "gia_tri"))):
+        for key in keys:
+            assert values(report, sheet, key) == values(clean, sheet, key), (sheet, key)
+
+
 def test_reordered_columns(tmp_path: Path) -> None:
     book = clean_book()
     hdrs, rows = book.tables["DiaChi"]

@@ -666,21 +666,31 @@ class Reader:
         if best is None:
             return None
         r = best[0]
+        # A two-row header: group labels (Địa chỉ over Thôn/Tổ dân phố | Mã xã) on the header row, the
+        # grouped columns' own labels on the row under it, which holds nothing but column labels.
+        below = _label_row(lookup, rows[r + 1]) if r + 1 < len(rows) else None
+        if below is not None and not {f.key for f in below.values()} - {
+                f.key for v in rows[r] if isinstance(v, str) and (f := _header_field(lookup, v))}:
+            below = None  # the header repeated, not the labels of grouped columns
+        labels = [(c, v, r) for c, v in enumerate(rows[r]) if below is None or c not in below]
+        labels += [(c, rows[r + 1][c], r + 1) for c in sorted(below or ())]
         columns: dict[str, int] = {}
-        for c, v in enumerate(rows[r]):
+        cells: dict[str, str] = {}
+        for c, v, at in sorted(labels, key=lambda x: x[0]):
             if not isinstance(v, str) or not v.strip():
                 if not is_blank(v):
-                    self.add("column-unknown", sheet_name, r + 1, None, cell_ref(c, r + 1), v)
+                    self.add("column-unknown", sheet_name, at + 1, None, cell_ref(c, at + 1), v)
                 continue
             f = _header_field(lookup, v)
             if f is None:
-                self.add("column-unknown", sheet_name, r + 1, None, cell_ref(c, r + 1), " ".join(v.split()))
+                self.add("column-unknown", sheet_name, at + 1, None, cell_ref(c, at + 1), " ".join(v.split()))
             elif f.key in columns:
-                self.add("column-duplicate", sheet_name, r + 1, f.header, cell_ref(c, r + 1), " ".join(v.split()),
-                         first_cell=cell_ref(columns[f.key], r + 1))
+                self.add("column-duplicate", sheet_name, at + 1, f.header, cell_ref(c, at + 1), " ".join(v.split()),
+                         first_cell=cells[f.key])
             else:
                 columns[f.key] = c
-        return r, columns
+                cells[f.key] = cell_ref(c, at + 1)
+        return (r if below is None else r + 1), columns
 
     @staticmethod
     def _fill_merged_down(data: SheetData, header: int) -> None:
@@ -889,6 +899,20 @@ def _header_field(lookup: dict[str, Field], text: str) -> Field | None:
     if f is None and "(" in text:
         f = lookup.get(header_key(_PAREN.sub("", text)))
     return f
+
+
+def _label_row(lookup: dict[str, Field], row: list[object]) -> dict[int, Field] | None:
+    """The row's column labels by column, when it holds nothing else (blank cells
+    aside) and at least one; ``None`` for any other row."""
+    out: dict[int, Field] = {}
+    for c, v in enumerate(row):
+        if is_blank(v):
+            continue
+        f = _header_field(lookup, v) if isinstance(v, str) and len(v) < 80 else None
+        if f is None:
+            return None
+        out[c] = f
+    return out or None
 
 
 def _is_column_numbers(row: list[object]) -> bool:
