@@ -210,10 +210,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” là danh sách đã băm (hash-list): cần --salt-file với đúng tệp khóa đã dùng khi băm.",
         "“{path}” is a hashed list (hash-list): give --salt-file with the key file it was hashed with.",
     ),
-    "hashed-other-secret": (
-        "“{path}” được băm bằng một khóa khác với tệp khóa đã cho (mã kiểm tra {expected}, tệp ghi {found}), nên không dòng nào so khớp được. Hãy dùng đúng tệp khóa đã dùng khi chạy hash-list.",
-        "“{path}” was hashed with another key than the key file given (check {expected}, the file says {found}), so no row can match. Use the key file hash-list was run with.",
-    ),
     "hashed-damaged": (
         "“{path}” ghi là danh sách đã băm nhưng thiếu {what}; có thể tệp đã bị sửa. Hãy xin đơn vị gửi lại tệp kết quả hash-list.",
         "“{path}” says it is a hashed list but lacks {what_en}; it may have been edited. Ask for the hash-list output again.",
@@ -426,7 +422,7 @@ _KIND: dict[str, type[RunError]] = {
                      "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review", "template-name-unknown",
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
-                     "hashed-other-secret", "hashed-damaged", "template-unreadable", "template-unknown",
+                     "hashed-damaged", "template-unreadable", "template-unknown",
                      "template-filter-failed", "report-nothing-counted", "addin-sources"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",

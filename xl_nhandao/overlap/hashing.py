@@ -102,15 +102,6 @@ def hash_name(secret: bytes, name: str, year: int | None) -> str | None:
     return None if key is None else hmac.digest(secret, key.encode("utf-8"), "sha256").hex()
 
 
-def check_secret(people: People, secret: bytes) -> None:
-    """Raise ``hashed-other-secret`` unless the hashed list ``people`` was made with
-    ``secret`` (its check value says so)."""
-    expected = salt_check(secret)
-    if people.salt_check != expected:
-        raise RunError("hashed-other-secret", path=people.files[0] if people.files else "",
-                       expected=expected, found=people.salt_check or "")
-
-
 # -- hash-list -------------------------------------------------------------------------
 def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] | None = None, secret: bytes,
               output: Path, keep: Sequence[str] = (), force: bool = False, provinces: set[str] | None = None,
@@ -338,5 +329,5 @@ def _locate_hashed(data: SheetData) -> tuple[int, dict[str, int], dict[int, str]
     return None
 
 
-__all__ = ["COMMAND", "MARKER", "check_secret", "hash_cccd", "hash_list", "hash_name", "is_hashed", "read_hashed",
+__all__ = ["COMMAND", "MARKER", "hash_cccd", "hash_list", "hash_name", "is_hashed", "read_hashed",
            "read_secret", "salt_check"]
