@@ -472,6 +472,42 @@ def test_rows_left_at_automatic_height_grow_to_show_wrapped_text(tmp_path: Path)
     assert s.row_dimensions[6].height == 15
 
 
+def test_a_height_the_saving_program_computed_grows_like_an_automatic_one(tmp_path: Path) -> None:
+    """LibreOffice writes a height for every row, ``customHeight="false"`` where it is
+    automatic; openpyxl reads it as fixed. Those rows (and their copies) still grow to
+    show wrapped text; a height marked custom stays."""
+    import re
+    import zipfile
+
+    long = "Đang trợ giúp, cần thêm hỗ trợ sửa nhà và học bổng cho hai cháu"
+    wb = Workbook()
+    ws = wb.active
+    ws.column_dimensions["B"].width = 20
+    ws["A1"], ws["B1"] = "{{ dc.stt }}", "{{ dc.trang_thai }}"
+    ws["B3"] = "{{ dv.ten }}"
+    for cell in ("B1", "B3"):
+        ws[cell].alignment = Alignment(wrap_text=True)
+    plain = save(wb, tmp_path / "plain.xlsx")
+    template = tmp_path / "luu-bang-libreoffice.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            xml = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = re.sub(rb'<row r="1"[^>]*>', b'<row r="1" ht="15" customHeight="false">', xml)
+                xml = re.sub(rb'<row r="3"[^>]*>', b'<row r="3" ht="15" customHeight="true">', xml)
+            zout.writestr(info, xml)
+    d = data(units=1, addresses=3)
+    d.lists["dc"][1]["trang_thai"] = long
+    d.lists["dv"][0]["ten"] = long
+    out = tmp_path / "bao-cao.xlsx"
+    fill_template(template, d, out)
+    s = load_workbook(out).active
+    assert s["B2"].value == long and s["B5"].value == long
+    assert s.row_dimensions[1].height == 15 and s.row_dimensions[3].height == 15  # one line: as stored
+    assert s.row_dimensions[2].height >= 3 * 11 * 1.2  # the copy with the long text grew
+    assert s.row_dimensions[5].height == 15  # the designer's height stays
+
+
 def test_formulas_in_a_repeated_row_see_their_own_copy(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

@@ -700,6 +700,8 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     failures = Failures()
     filled = 0
     touched: dict[str, set[int]] = {}
+    automatic = _automatic_rows(template)
+    grow: dict[str, set[int]] = {}  # filled rows whose stored height may grow (see _automatic_rows)
     block_of: dict[tuple[str, int], tuple[Block, str]] = {}
     for title, bs in blocks.items():
         for b, prefix in bs:
@@ -710,10 +712,12 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         m = maps.get(sheet_key(site.sheet))
         found = block_of.get((site.sheet, site.row))
         rows = touched.setdefault(site.sheet, set())
+        auto = grow.setdefault(site.sheet, set()) if site.row in automatic.get(site.sheet, ()) else set()
         if found is None:
             row = m.first(site.row) if m is not None else site.row
             _fill_cell(ws.cell(row, site.col), site, data, None, failures)
             rows.add(row)
+            auto.add(row)
             filled += 1
             continue
         b, prefix = found
@@ -723,9 +727,10 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
             row = site.row + base + i * b.height
             _fill_cell(ws.cell(row, site.col), site, data, item, failures)
             rows.add(row)
+            auto.add(row)
         filled += len(items) or 1
     _clear_empty_blocks(wb, blocks, maps, data)
-    _fit_rows(wb, touched)
+    _fit_rows(wb, touched, grow)
     for title, bs in blocks.items():
         m = maps[sheet_key(title)]
         b = max((b for b, _ in bs), key=lambda b: b.start)
@@ -745,11 +750,41 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     return FillResult(output, used, rows, filled, lost)
 
 
-def _fit_rows(wb, touched: dict[str, set[int]]) -> None:
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_ROW_ATTR = re.compile(rb"""\b(r|ht|customHeight)\s*=\s*["']([^"']*)["']""")
+
+
+def _automatic_rows(template: Path) -> dict[str, set[int]]:
+    """By sheet, the rows whose stored height is not the designer's: a height without
+    ``customHeight`` true is one the program computed (LibreOffice writes one for every
+    row, ``customHeight="false"``). openpyxl reads both as fixed, so a list row of a
+    template saved by LibreOffice would print its wrapped text cut off. Anything
+    unreadable here means "none"."""
+    import zipfile
+
+    from ..workbook.guard import sheet_parts
+
+    out: dict[str, set[int]] = {}
+    try:
+        with zipfile.ZipFile(template) as zf:
+            for name, part in sheet_parts(zf).items():
+                rows = out.setdefault(name, set())
+                for m in _ROW_TAG.finditer(zf.read(part)):
+                    a = dict(_ROW_ATTR.findall(m.group(1)))
+                    if b"ht" in a and a.get(b"customHeight", b"0").strip() not in (b"1", b"true") \
+                            and a.get(b"r", b"").isdigit():
+                        rows.add(int(a[b"r"]))
+    except Exception:  # the template was read by openpyxl already; this is only a refinement
+        return {}
+    return out
+
+
+def _fit_rows(wb, touched: dict[str, set[int]], grow: dict[str, set[int]]) -> None:
     """Rows the template leaves at automatic height, whose filled text wraps, are
     given the height that shows it all: Excel and LibreOffice fit a row to its text
     only when it is edited on screen, and would print a long ``Hoàn cảnh`` cut off. A
-    row the designer gave a height keeps it."""
+    row the designer gave a height keeps it; a row in ``grow`` (a height the program
+    that saved the template computed) keeps it at least."""
     from openpyxl.cell.cell import MergedCell
 
     from ..workbook.printing import height_pt, lines
@@ -770,9 +805,11 @@ def _fit_rows(wb, touched: dict[str, set[int]]) -> None:
             else:
                 tall.add((mcr.min_row, mcr.min_col))
         last_col = ws.max_column
+        growing = grow.get(title, set())
         for row in sorted(rows):
             dim = ws.row_dimensions.get(row)
-            if dim is not None and dim.ht is not None:
+            stored = dim.ht if dim is not None else None
+            if stored is not None and row not in growing:
                 continue
             need = 0.0
             for col in range(1, last_col + 1):
@@ -786,7 +823,7 @@ def _fit_rows(wb, touched: dict[str, set[int]]) -> None:
                 n = lines(str(cell._value), width, size, bool(cell.font.b))
                 if n > 1:
                     need = max(need, height_pt(n, size))
-            if need:
+            if need and need > (stored or 0):
                 ws.row_dimensions[row].height = round(need, 1)
 
 
