@@ -229,6 +229,14 @@ def test_blank_workbook_guide_prints_on_a4(tmp_path: Path) -> None:
         assert ws.row_dimensions[r].height >= printing.lines(cell.value, width, 12) * 12 * 1.2
 
 
+def test_the_english_issue_list_numbers_its_pages_in_english(tmp_path: Path, folder: Path) -> None:
+    src = folder / "22333.xlsx"
+    out = tmp_path / "marked.xlsx"
+    annotate_file(src, validate_file(src, today=TODAY).issues, out, lang="en")
+    ws = load_workbook(out)["Loi"]
+    assert ws.oddFooter.center.text == "Page &P / &N" and ws.print_title_rows == "$1:$1"
+
+
 def test_annotated_copys_issue_list_prints_with_rows_tall_enough(tmp_path: Path, folder: Path) -> None:
     src = folder / "22333.xlsx"
     out = tmp_path / "danh-dau.xlsx"

@@ -675,15 +675,7 @@ def _issues_sheet(wb, issues: list[Issue], lang: Lang, Font) -> None:
         max(printing.lines(h, w, bold=True) for h, w in zip(headers, _ISSUE_WIDTHS)))
     ws.freeze_panes = "A2"
     ws.auto_filter = AutoFilter(ref=f"A1:I{max(ws.max_row, 1)}")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.print_title_rows = "1:1"
+    printing.a4_setup(ws, landscape=True, title_rows="1:1", lang=lang)
 
 
 #: Widths of the Loi sheet's columns (Mức độ … Mã lỗi) and the ones whose text wraps.

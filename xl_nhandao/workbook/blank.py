@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import RunError
 from ..vn import adminunits
 from ..vn.periods import Period, campaign_year_of, parse_period
-from . import codes, indicators, standard
+from . import codes, indicators, printing, standard
 from .output import check_output, save_openpyxl
 from .standard import Field, TableSheet
 
@@ -199,19 +199,6 @@ def _protect(ws) -> None:
     p.autoFilter = False
 
 
-def _print_setup(ws, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "Trang &P / &N"
-
-
 def _validation(field: Field, yesno: bool = False):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -341,7 +328,7 @@ def _build_info(wb, unit: UnitSpec | None, period: Period | None) -> None:
     ws.column_dimensions["C"].width = 70
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _protect(ws)
-    _print_setup(ws, landscape=False, title_rows=None)
+    printing.a4_setup(ws, landscape=False, title_rows=None)
 
 
 def _build_table(wb, spec: TableSheet, unit: UnitSpec | None) -> None:
@@ -371,7 +358,7 @@ def _build_table(wb, spec: TableSheet, unit: UnitSpec | None) -> None:
     ws.freeze_panes = f"D{FIRST_DATA_ROW}" if spec is standard.DIA_CHI else f"A{FIRST_DATA_ROW}"
     ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{_col(n)}{HEADER_ROW}")
     _protect(ws)
-    _print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    printing.a4_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _build_solieu(wb) -> None:
@@ -394,15 +381,13 @@ def _build_solieu(wb) -> None:
         v.number_format = "0.0" if ind.kind == "percent" else ("@" if ind.kind == "bool" else "#,##0")
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _protect(ws)
-    _print_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    printing.a4_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _build_guide(wb) -> None:
     """HuongDan: the steps, then the code lists; prints on one A4 page width, each step
     wrapped across both columns in a row tall enough for it."""
     from openpyxl.styles import Alignment, Font
-
-    from . import printing
 
     ws = wb.create_sheet(standard.GUIDE_SHEET)
     st = _styles()
@@ -439,7 +424,7 @@ def _build_guide(wb) -> None:
     ws.column_dimensions["A"].width = widths[0]
     ws.column_dimensions["B"].width = widths[1]
     _protect(ws)
-    _print_setup(ws, landscape=False, title_rows=None)
+    printing.a4_setup(ws, landscape=False, title_rows=None)
 
 
 def default_period(today: date | None = None) -> Period:

@@ -158,3 +158,18 @@ def scale_for(width_pt: float, rows_pt: list[float], repeated_rows: int = 1, fir
             if len(pages(rows_pt, smaller, page_height_pt * ROOM, repeated_rows, first_rows)) < len(counts):
                 return smaller
     return scale
+
+
+def a4_setup(ws, landscape: bool, title_rows: str | None, lang: str = "vi") -> None:  # type: ignore[no-untyped-def]
+    """An openpyxl sheet printed on A4, fitted to the page width, with narrow margins,
+    ``title_rows`` (``"1:1"``) repeated on every page and page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = ("Trang" if lang == "vi" else "Page") + " &P / &N"
