@@ -569,8 +569,7 @@ def _vni_case_fits(token: str, word: str) -> bool:
         code = m.group()
         if len(code) == 2 and code[0].isupper() != code[1].isupper():
             return False
-    rest = word[1:]
-    return word.islower() or word.isupper() or (word[0].isupper() and rest == rest.lower())
+    return _unicode_case(word)
 
 
 # Latin-1 letters of Vietnamese in Unicode, and Latin-1 letters that TCVN3 does

@@ -957,11 +957,7 @@ def _is_total_row(row: list[object], required_cols: list[int]) -> bool:
 
 def _filled(row: list[object], cols: list[int]) -> bool:
     """Whether none of the cells ``cols`` of ``row`` is blank."""
-    for c in cols:
-        v = row[c]
-        if v is None or v == "" or (isinstance(v, str) and not v.strip()):
-            return False
-    return True
+    return not any(is_blank(row[c]) for c in cols)
 
 
 def _is_total_label(text: str) -> bool:
