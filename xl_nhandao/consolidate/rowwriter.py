@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..workbook import printing
+from ..workbook.guard import column_letters
 
 #: Excel's limit on the length of a cell's text; XlsxWriter truncates likewise.
 MAX_STRING = 32767
@@ -75,13 +76,6 @@ class Table:
         return tuple(c for c, col in enumerate(self.columns) if col.wrap)
 
 
-def column_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def _text(s: str) -> str:
@@ -136,7 +130,7 @@ def _rows_xml(table: Table, xf: dict[str, int], strings: _Strings) -> Iterable[s
     first = strings.first
     cols = []
     for c, col in enumerate(table.columns):
-        letter = column_letter(c)
+        letter = column_letters(c)
         t = "" if col.number else ' t="s"'
         mid = {v: f'" s="{xf[s]}"{t}><v>' for v, s in col.styles.items()}
         cols.append((c, f'<c r="{letter}', f'" s="{xf[col.style]}"{t}><v>', col.number, mid or None))
@@ -179,7 +173,7 @@ class Package:
     """Turns XlsxWriter's package (``source``, with the large sheets' data rows left
     out) into the final file, streaming the rows of each large sheet into its part."""
 
-    def __init__(self, source: bytes | Path, tables: dict[int, Table], xf: dict[str, int],
+    def __init__(self, source: bytes, tables: dict[int, Table], xf: dict[str, int],
                  compresslevel: int = 1) -> None:
         #: By sheet position (0-based, XlsxWriter names the part ``sheet{n + 1}.xml``).
         self.tables = tables
@@ -190,7 +184,7 @@ class Package:
     def write(self, out: Path) -> None:
         import io
 
-        src = zipfile.ZipFile(io.BytesIO(self.source) if isinstance(self.source, bytes) else self.source)
+        src = zipfile.ZipFile(io.BytesIO(self.source))
         parts = {f"xl/worksheets/sheet{n + 1}.xml": t for n, t in self.tables.items()}
         sst = src.read("xl/sharedStrings.xml")
         head = _SST_HEAD.search(sst)
@@ -231,7 +225,7 @@ class Package:
 
     def _sheet(self, dst: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, table: Table,
                strings: _Strings) -> None:
-        last = column_letter(len(table.columns) - 1)
+        last = column_letters(len(table.columns) - 1)
         data = _DIMENSION.sub(f'<dimension ref="A1:{last}{table.count + 1}"/>'.encode(), data, count=1)
         if b"</sheetData>" in data:
             cut = data.index(b"</sheetData>")
@@ -258,5 +252,3 @@ def format_indices(formats: dict[str, object]) -> dict[str, int]:
     yet, as XlsxWriter does on a format's first use)."""
     return {name: fmt._get_xf_index() for name, fmt in formats.items()}  # type: ignore[attr-defined]
 
-
-RowSource = Callable[[], Iterable[Sequence[object]]]

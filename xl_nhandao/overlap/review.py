@@ -46,11 +46,11 @@ from functools import cached_property
 from pathlib import Path
 
 from ..consolidate.rowwriter import Table
-from ..consolidate.rowwriter import column_letter as _letter
 from ..i18n import Lang, fmt_int
 from ..vn.text import fold, nfc
 from ..vn.values import EXCEL_EPOCH
 from ..workbook import printing
+from ..workbook.guard import column_letters as _letter
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from .identity import event_identity, pair_identity, voucher_key
 from .model import CAMPAIGN, DECISIONS, NOT_SAME, SAME, EventTwice, Pair, People, mask_id

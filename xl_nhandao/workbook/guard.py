@@ -301,16 +301,21 @@ class Extent:
         return self.rows * self.cols
 
 
+def column_letters(col0: int) -> str:
+    """0-based column → its letters (``0`` → ``A``, ``26`` → ``AA``)."""
+    letters = ""
+    n = col0 + 1
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def a1_ref(col: int, row: int) -> str:
     """1-based column and row → ``D7`` (columns past Excel's last are still named)."""
     if col > 10**7:
         return f"C{col}R{row}"
-    letters = ""
-    n = col
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters or 'A'}{row}"
+    return f"{column_letters(col - 1) or 'A'}{row}"
 
 
 def _col_number(letters: bytes) -> int:

@@ -37,6 +37,7 @@ from ..vn.values import (
     parse_yesno,
 )
 from . import codes, standard
+from .guard import column_letters
 from .source import SheetData, WorkbookSource
 from .standard import Field, InfoSheet, TableSheet, header_key
 
@@ -76,12 +77,7 @@ Parser = Callable[[object], Result]
 
 def cell_ref(col0: int, row: int) -> str:
     """0-based column and Excel row → ``D7``."""
-    letters = ""
-    n = col0 + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letters(col0)}{row}"
 
 
 def address_key(value: object) -> str:
