@@ -205,7 +205,7 @@ def merge(subs: list[Submission], period_label: str | None = None, expect: str |
                     # count distinct addresses by it); set once, not copied per figure
                     rec.values["_addr"] = key
                 merged[t].append(MergedRow(t, unit, rec.values, s.file, sheet, rec.row, key))
-    if decided is not None and decided.twice and decided.event_key is not None:
+    if decided is not None and decided.twice:
         _leave_out_counted_twice(merged, excluded, decided)
     counted = {t: len(merged[t]) for t in REGISTER_SHEETS}
     same_decided = decided.same if decided is not None else []
@@ -344,7 +344,6 @@ def _leave_out_counted_twice(merged: dict[str, list[MergedRow]], excluded: list[
     """Support events the review lists as counted in another programme (and not decided
     ``Không trùng``) are not counted: each moves to the excluded rows with its reason."""
     key = decided.event_key
-    assert key is not None
     kept: list[MergedRow] = []
     for row in merged["TroGiup"]:
         v = row.values

@@ -150,10 +150,10 @@ class Decided:
     event's identity from its address key, date, value and voucher number."""
 
     file: str
-    same: list[tuple[str, str]] = field(default_factory=list)
+    same: list[tuple[str, str]]
     #: event identity → (programme, where in the other list)
-    twice: dict[str, tuple[str, str]] = field(default_factory=dict)
-    event_key: Callable[[str, object, object, object], str] | None = None
+    twice: dict[str, tuple[str, str]]
+    event_key: Callable[[str, object, object, object], str]
 
 
 @dataclass
