@@ -319,12 +319,7 @@ class Validator:
         valid = [i for i, cccd in enumerate(cccds) if isinstance(cccd, str) and len(cccd) == 12]
         numbers: list[str] = list(map(cccds.__getitem__, valid))  # type: ignore[arg-type]
         keys = list(zip(map(sources.__getitem__, valid), numbers)) if keyed else numbers
-        if len(set(keys)) != len(keys):
-            firsts: dict[object, int] = {}
-            for i, key in zip(valid, keys):
-                first = firsts.setdefault(key, i)
-                if first != i:
-                    self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row)
+        _firsts(keys, lambda i, first: self.at(table, i, "cccd", "duplicate-cccd", first_row=rows[first].row), valid)
         born = cccd_births(numbers)  # the year and gender the numbers encode
         for key, code, part, kind in (("nam_sinh", "cccd-year-mismatch", 0, int),
                                       ("gioi_tinh", "cccd-gender-mismatch", 1, str)):
@@ -466,12 +461,8 @@ class Validator:
         if "" in numbers:  # blank vouchers are not compared
             numbered, numbers = [i for i, v in zip(numbered, numbers) if v], [v for v in numbers if v]
         keys = list(zip(map(units.__getitem__, numbered), numbers)) if units.count(None) != n else numbers
-        if len(set(keys)) != len(keys):  # vouchers are per unit
-            firsts: dict[object, int] = {}
-            for i, key in zip(numbered, keys):
-                first = firsts.setdefault(key, i)
-                if first != i:
-                    self.at(table, i, "so_chung_tu", "duplicate-voucher", first_row=rows[first].row)
+        _firsts(keys, lambda i, first: self.at(table, i, "so_chung_tu", "duplicate-voucher",  # vouchers are per unit
+                                               first_row=rows[first].row), numbered)
         # Events pointing at an address with errors are not counted (SPEC §4): say so,
         # once the address's own issues are known.
         records = self.tables["DiaChi"].records
@@ -508,12 +499,15 @@ class Validator:
                         expected=_figure_text(expected))
 
 
-def _firsts(keys: Sequence[object], repeated: Callable[[int, int], None]) -> dict[str, int]:
-    """Each non-empty key's first position; ``repeated(i, first)`` for each later one."""
+def _firsts(keys: Sequence[object], repeated: Callable[[int, int], None],
+            positions: Sequence[int] | None = None) -> dict[str, int]:
+    """Each non-empty key's first position; ``repeated(i, first)`` for each later one.
+    ``positions``: the record of each key (default: the key's own index)."""
     firsts: dict[object, int] = {}
-    at = list(map(firsts.setdefault, keys, range(len(keys))))
+    where = range(len(keys)) if positions is None else positions
+    at = list(map(firsts.setdefault, keys, where))
     if len(firsts) != len(keys):  # some key repeats
-        for i, (key, first) in enumerate(zip(keys, at)):
+        for i, key, first in zip(where, keys, at):
             if key and first != i:
                 repeated(i, first)
     firsts.pop(None, None)
