@@ -189,3 +189,19 @@ def test_a_word_template_speaks_the_excel_language(consolidation, tmp_path, caps
     assert cli(["report", str(source), "--template", str(tpl), "-o", str(out)], capsys)[0] == 0
     text = docx.Document(str(out)).paragraphs[0].text
     assert text.startswith("Năm 2024: ") and text.endswith(" đồng")
+
+
+def test_an_excel_template_xltx_gives_an_xlsx_report(consolidation, tmp_path, capsys) -> None:
+    source, totals = consolidation
+    wb = Workbook()
+    wb.active["A1"] = "{{ gia_tri_tro_giup }}"
+    wb.template = True
+    tpl = tmp_path / "mau.xltx"
+    wb.save(tpl)
+    out = tmp_path / "bao-cao.xlsx"
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(out)], capsys)
+    assert code == 0, err
+    assert load_workbook(out).active["A1"].value == totals["gia_tri_tro_giup"]
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "bao-cao.xltx")], capsys)
+    assert code == 2 and "phải có đuôi .xlsx" in err
+
