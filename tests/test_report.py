@@ -205,3 +205,14 @@ def test_an_excel_template_xltx_gives_an_xlsx_report(consolidation, tmp_path, ca
     code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "bao-cao.xltx")], capsys)
     assert code == 2 and "phải có đuôi .xlsx" in err
 
+
+def test_the_chu_filter_refuses_a_fraction_instead_of_cutting_it_off() -> None:
+    from xl_nhandao.errors import RunError
+    from xl_nhandao.report.run import filters
+
+    chu = filters("bac")["chu"]
+    assert chu(1_500_000) == chu(1_500_000.0) == "Một triệu năm trăm nghìn đồng"
+    assert chu("không phải số") == "không phải số"
+    with pytest.raises(RunError) as err:
+        chu(1.5)
+    assert err.value.code == "words-fraction"

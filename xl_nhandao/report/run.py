@@ -70,7 +70,8 @@ def filters(style: str = "bac") -> dict[str, object]:
     from .words import amount_words, official_date
 
     def chu(v: object) -> object:
-        return amount_words(int(v), style=style) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        # a fraction is an error (words-fraction), never cut off to the whole đồng
+        return amount_words(v, style=style) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     def ngay_van_ban(v: object) -> object:
         if isinstance(v, datetime):
