@@ -497,9 +497,23 @@ def _resolve(slot: Slot, data: TemplateData, item: dict[str, object] | None, whe
             if key not in failures.seen:
                 failures.seen.add(key)
                 failures.items.append(problem("filter-failed", where=where, text=slot.text, name=name,
-                                               value=repr(value)[:60], detail=f"{type(exc).__name__}: {exc}"[:120]))
+                                               value=repr(value)[:60], detail=_filter_error(exc, value)))
             return None
     return value
+
+
+_KINDS = ((bool, "Có/Không", "yes/no"), ((int, float, Decimal), "số", "a number"),
+          ((date, datetime), "ngày", "a date"), (str, "chữ", "text"))
+
+
+def _filter_error(exc: Exception, value: object) -> Phrase:
+    """Why a filter failed, in the reader's language: a :class:`RunError`'s own message
+    (``words-fraction``…), else what kind of value it was given (no Python class name
+    in the line)."""
+    if isinstance(exc, RunError):
+        return Phrase("{vi}", "{en}", {"vi": exc.message("vi"), "en": exc.message("en")})
+    vi, en = next(((vi, en) for kind, vi, en in _KINDS if isinstance(value, kind)), ("giá trị khác", "another kind"))
+    return Phrase("giá trị là {kind}", "the value is {kind}", {"kind": Phrase(vi, en)})
 
 
 def _text(value: object, plain: bool) -> str:
