@@ -216,3 +216,21 @@ def test_the_chu_filter_refuses_a_fraction_instead_of_cutting_it_off() -> None:
     with pytest.raises(RunError) as err:
         chu(1.5)
     assert err.value.code == "words-fraction"
+
+
+def test_a_word_template_gets_word_advice(consolidation, tmp_path, capsys) -> None:
+    import docx
+
+    source, _ = consolidation
+    tpl = tmp_path / "mau.docx"
+    doc = docx.Document()
+    doc.add_paragraph("{{ gia_tri_tro_giupp }}")
+    doc.save(str(tpl))
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "o.docx")], capsys)
+    assert code == 2 and "Hãy sửa trong Word" in err and "Excel" not in err
+    tpl.write_text("không phải Word")
+    for lang, advice in (("vi", "Hãy mở mẫu bằng Word"), ("en", "Open it in Word")):
+        code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "o.docx"),
+                            "--lang", lang], capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and advice in err and "Excel" not in err
+        assert "Error" not in err and "(" in err and "docx" in err.split("(", 1)[1]
