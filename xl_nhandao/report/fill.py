@@ -603,8 +603,9 @@ def _fill_cell(cell, site: _Site, data: TemplateData, item, failures: Failures) 
 
 
 # -- the filler -----------------------------------------------------------------------------
-def _load(template: Path):
-    """The template as openpyxl reads it (with rich text, so partly bold titles stay)."""
+def _load(template: Path) -> tuple[object, bytes]:
+    """The template as openpyxl reads it (with rich text, so partly bold titles stay),
+    and its bytes (read once; the filler reads row heights and lost features from them)."""
     from openpyxl import load_workbook
 
     from ..workbook.guard import check_file
@@ -623,7 +624,7 @@ def _load(template: Path):
             raise RunError("template-unreadable", path=str(template),
                            detail=f"{type(exc).__name__}: {text}" if text else type(exc).__name__) from None
     wb.template = False  # an .xltx template gives an .xlsx report
-    return wb
+    return wb, data
 
 
 def scan_template(template: Path, data: TemplateData | None = None) -> TemplateScan:
@@ -631,7 +632,7 @@ def scan_template(template: Path, data: TemplateData | None = None) -> TemplateS
     its broken ones. Given ``data`` (real, or empty lists with ``list_fields``), also
     its defined names bound to fields and every unknown field or filter."""
     template = Path(template)
-    wb = _load(template)
+    wb, _ = _load(template)
     scan = _scan(wb, data)
     return TemplateScan(template, scan.placeholders, scan.names, scan.problems)
 
@@ -687,7 +688,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
 
     template, output = Path(template), Path(output)
     check_output(output, [template], force=force, command=COMMAND)
-    wb = _load(template)
+    wb, raw = _load(template)
     scan = _scan(wb, data)
     problems = list(scan.problems)
     blocks = _blocks(wb, scan, data, problems)
@@ -714,7 +715,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     failures = Failures()
     filled = 0
     touched: dict[str, set[int]] = {}
-    automatic = _automatic_rows(template)
+    automatic = _automatic_rows(raw)
     grow: dict[str, set[int]] = {}  # filled rows whose stored height may grow (see _automatic_rows)
     block_of: dict[tuple[str, int], tuple[Block, str]] = {}
     for title, bs in blocks.items():
@@ -757,7 +758,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
                        problems=Listing("", "", items=tuple(failures.items)))
 
     wb.calculation.fullCalcOnLoad = True
-    lost = [(vi, en) for vi, en in lost_features(template) if not en.startswith("cached formula")]
+    lost = [(vi, en) for vi, en in lost_features(io.BytesIO(raw)) if not en.startswith("cached formula")]
     save_openpyxl(wb, output, COMMAND)
     rows = {prefix: len(data.lists.get(prefix) or []) for bs in blocks.values() for _, prefix in bs}
     used = sorted({p.field for p in scan.placeholders})
@@ -768,7 +769,7 @@ _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
 _ROW_ATTR = re.compile(rb"""\b(r|ht|customHeight)\s*=\s*["']([^"']*)["']""")
 
 
-def _automatic_rows(template: Path) -> dict[str, set[int]]:
+def _automatic_rows(raw: bytes) -> dict[str, set[int]]:
     """By sheet, the rows whose stored height is not the designer's: a height without
     ``customHeight`` true is one the program computed (LibreOffice writes one for every
     row, ``customHeight="false"``). openpyxl reads both as fixed, so a list row of a
@@ -780,7 +781,7 @@ def _automatic_rows(template: Path) -> dict[str, set[int]]:
 
     out: dict[str, set[int]] = {}
     try:
-        with zipfile.ZipFile(template) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             for name, part in sheet_parts(zf).items():
                 rows = out.setdefault(name, set())
                 for m in _ROW_TAG.finditer(zf.read(part)):
