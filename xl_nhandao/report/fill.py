@@ -178,18 +178,13 @@ class TemplateScan:
 @dataclass
 class FillResult:
     """What :func:`fill_template` wrote: the output, the fields filled, the items
-    written per list, the placeholders filled, and features of the template the output
-    cannot keep (``(vi, en)`` names, openpyxl's limits)."""
+    written per list, and features of the template the output cannot keep (``(vi, en)``
+    names, openpyxl's limits)."""
 
     output: Path
     fields: list[str]
     rows: dict[str, int]
-    placeholders: int
     lost: list[tuple[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"output": str(self.output), "fields": self.fields, "rows": dict(self.rows),
-                "placeholders": self.placeholders, "lost": [en for _, en in self.lost]}
 
 
 # -- the language -------------------------------------------------------------------------
@@ -713,7 +708,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         follow_workbook(wb, maps)
 
     failures = Failures()
-    filled = 0
     touched: dict[str, set[int]] = {}
     automatic = _automatic_rows(raw)
     grow: dict[str, set[int]] = {}  # filled rows whose stored height may grow (see _automatic_rows)
@@ -733,7 +727,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
             _fill_cell(ws.cell(row, site.col), site, data, None, failures)
             rows.add(row)
             auto.add(row)
-            filled += 1
             continue
         b, prefix = found
         items = data.lists.get(prefix) or []
@@ -743,7 +736,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
             _fill_cell(ws.cell(row, site.col), site, data, item, failures)
             rows.add(row)
             auto.add(row)
-        filled += len(items) or 1
     _clear_empty_blocks(wb, blocks, maps, data)
     _fit_rows(wb, touched, grow)
     for title, bs in blocks.items():
@@ -752,7 +744,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         _keep_closing_together(wb[title], m.start(b), m.start(b) + b.copies * b.height - 1)
     for h in scan.headers:
         h.part.text = render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
-        filled += 1
     if failures.items:
         raise RunError("template-filter-failed", path=str(template), count=len(failures.items),
                        problems=Listing("", "", items=tuple(failures.items)))
@@ -762,7 +753,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
     save_openpyxl(wb, output, COMMAND)
     rows = {prefix: len(data.lists.get(prefix) or []) for bs in blocks.values() for _, prefix in bs}
     used = sorted({p.field for p in scan.placeholders})
-    return FillResult(output, used, rows, filled, lost)
+    return FillResult(output, used, rows, lost)
 
 
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
