@@ -21,7 +21,6 @@ the tag, so it shows ``1.500.000`` whatever its own language is (plain ``#,##0``
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 import zipfile
@@ -39,6 +38,7 @@ from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
+from xl_nhandao.report.fill import parse  # noqa: E402
 from xl_nhandao.workbook import codes  # noqa: E402
 from xl_nhandao.workbook.indicators import BY_CODE  # noqa: E402
 from xl_nhandao.workbook.printing import column_width_pt, height_pt, lines  # noqa: E402
@@ -354,7 +354,6 @@ def words_line(sheet: Sheet, text: str) -> None:
     sheet.full(text, font(12, italic=True), LEFT_TOP, sheet.text_height(text, 1, sheet.n, 12))
 
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*(?:\|\s*(\w+)\s*)?\}\}")
 #: Long values a placeholder may become, for the heights of rows that Excel does not size.
 _BY_FILTER = {
     "chu": "Chín mươi chín tỷ chín trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm "
@@ -368,13 +367,17 @@ _BY_FIELD = {
 
 
 def sample(text: str) -> str:
-    """``text`` with its placeholders replaced by long values they may take."""
-    def value(m: re.Match[str]) -> str:
-        name, flt = m.group(1), m.group(2)
-        v = _BY_FILTER[flt] if flt in _BY_FILTER else _BY_FIELD.get(name, "99.999")
-        return v.upper() if flt == "hoa" else v
-
-    return _PLACEHOLDER.sub(value, text)
+    """``text`` with its placeholders (read as the filler reads them) replaced by long
+    values they may take."""
+    out = []
+    for part in parse(text, "", []):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        flt = next((f for f in part.filters if f in _BY_FILTER), None)
+        v = _BY_FILTER[flt] if flt else _BY_FIELD.get(part.field, "99.999")
+        out.append(v.upper() if "hoa" in part.filters else v)
+    return "".join(out)
 
 
 # -- the indicator tables ---------------------------------------------------------------

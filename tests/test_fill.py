@@ -262,6 +262,27 @@ def test_a_filter_failing_on_a_value_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out.xlsx").exists()
 
 
+def test_a_filter_failure_is_told_in_the_readers_language(tmp_path: Path) -> None:
+    """No Python class name in the line: a filter's own error is its message in the
+    reader's language; any other failure says what kind of value the filter was given."""
+    from xl_nhandao.report.words import amount_words
+
+    wb = Workbook()
+    wb.active["C2"] = "{{ ty_le_duoc_tro_giup | tien }}"
+    wb.active["C3"] = "{{ don_vi.ten | ngay_van_ban }}"
+    template = save(wb, tmp_path / "mau.xlsx")
+    d = data()
+    d.filters["tien"] = amount_words
+    with pytest.raises(InputError) as err:
+        fill_template(template, d, tmp_path / "out.xlsx")
+    vi, en = err.value.message("vi"), err.value.message("en")
+    assert "Error" not in vi and "Error" not in en
+    assert "cho giá trị 36.6 (Số 36,6 có phần lẻ; chỉ đọc thành chữ được số nguyên" in vi
+    assert "the value 36.6 (36.6 has a fraction; only whole numbers are written in words" in en
+    assert "cho giá trị 'Tỉnh Khánh Hòa' (giá trị là chữ)" in vi
+    assert "the value 'Tỉnh Khánh Hòa' (the value is text)" in en
+
+
 def test_an_unreadable_template_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "mau.xlsx"
     bad.write_text("không phải Excel")

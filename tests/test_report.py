@@ -189,3 +189,48 @@ def test_a_word_template_speaks_the_excel_language(consolidation, tmp_path, caps
     assert cli(["report", str(source), "--template", str(tpl), "-o", str(out)], capsys)[0] == 0
     text = docx.Document(str(out)).paragraphs[0].text
     assert text.startswith("Năm 2024: ") and text.endswith(" đồng")
+
+
+def test_an_excel_template_xltx_gives_an_xlsx_report(consolidation, tmp_path, capsys) -> None:
+    source, totals = consolidation
+    wb = Workbook()
+    wb.active["A1"] = "{{ gia_tri_tro_giup }}"
+    wb.template = True
+    tpl = tmp_path / "mau.xltx"
+    wb.save(tpl)
+    out = tmp_path / "bao-cao.xlsx"
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(out)], capsys)
+    assert code == 0, err
+    assert load_workbook(out).active["A1"].value == totals["gia_tri_tro_giup"]
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "bao-cao.xltx")], capsys)
+    assert code == 2 and "phải có đuôi .xlsx" in err
+
+
+def test_the_chu_filter_refuses_a_fraction_instead_of_cutting_it_off() -> None:
+    from xl_nhandao.errors import RunError
+    from xl_nhandao.report.run import filters
+
+    chu = filters("bac")["chu"]
+    assert chu(1_500_000) == chu(1_500_000.0) == "Một triệu năm trăm nghìn đồng"
+    assert chu("không phải số") == "không phải số"
+    with pytest.raises(RunError) as err:
+        chu(1.5)
+    assert err.value.code == "words-fraction"
+
+
+def test_a_word_template_gets_word_advice(consolidation, tmp_path, capsys) -> None:
+    import docx
+
+    source, _ = consolidation
+    tpl = tmp_path / "mau.docx"
+    doc = docx.Document()
+    doc.add_paragraph("{{ gia_tri_tro_giupp }}")
+    doc.save(str(tpl))
+    code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "o.docx")], capsys)
+    assert code == 2 and "Hãy sửa trong Word" in err and "Excel" not in err
+    tpl.write_text("không phải Word")
+    for lang, advice in (("vi", "Hãy mở mẫu bằng Word"), ("en", "Open it in Word")):
+        code, _, err = cli(["report", str(source), "--template", str(tpl), "-o", str(tmp_path / "o.docx"),
+                            "--lang", lang], capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and advice in err and "Excel" not in err
+        assert "Error" not in err and "(" in err and "docx" in err.split("(", 1)[1]

@@ -267,6 +267,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Mẫu báo cáo “{path}” có {count} chỗ điền không dùng được: {problems}. Hãy sửa trong Excel rồi chạy lại (xl-nhandao templates liệt kê các trường và bộ lọc).",
         "The report template “{path}” has {count} {count:placeholder|placeholders} that cannot be filled: {problems}. Correct them in Excel and run again (xl-nhandao templates lists the fields and filters).",
     ),
+    "template-unreadable-docx": (
+        "Không đọc được mẫu báo cáo “{path}” ({detail}). Hãy mở mẫu bằng Word, lưu lại dạng “Tài liệu Word (.docx)” rồi chạy lại.",
+        "Cannot read the report template “{path}” ({detail}). Open it in Word, save it as “Word Document (.docx)” and run again.",
+    ),
+    "template-unknown-docx": (
+        "Mẫu báo cáo “{path}” có {count} chỗ điền không dùng được: {problems}. Hãy sửa trong Word rồi chạy lại (xl-nhandao templates liệt kê các trường và bộ lọc).",
+        "The report template “{path}” has {count} {count:placeholder|placeholders} that cannot be filled: {problems}. Correct them in Word and run again (xl-nhandao templates lists the fields and filters).",
+    ),
     "report-nothing-counted": (
         "Không lập được báo cáo kỳ {period} từ “{path}”: không bản nộp nào được tính ({reason}). Nếu tệp tổng hợp "
         "thuộc kỳ khác, hãy bỏ --period hoặc tổng hợp lại kỳ {period} rồi lập báo cáo.",
@@ -423,6 +431,7 @@ _KIND: dict[str, type[RunError]] = {
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
                      "hashed-damaged", "template-unreadable", "template-unknown",
+                     "template-unreadable-docx", "template-unknown-docx",
                      "template-filter-failed", "report-nothing-counted", "addin-sources"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",
                      "output-folder-missing", "output-not-folder", "demo-folder-foreign", "demo-file-changed",

@@ -234,16 +234,23 @@ def _top_block(sqref, m: RowMap) -> Block | None:
 
 def _conditional_formats(ws, maps: dict[str, RowMap], m: RowMap | None) -> None:
     """Each rule's cells grow over the copies (a rule on the list row colours every
-    item's row); its formula, relative to the range's top-left cell, follows too."""
+    item's row); its formula, relative to the range's top-left cell, follows too. On a
+    sheet whose rows stay put (``m`` None) only the formulas follow, in place."""
     from openpyxl.formatting.formatting import ConditionalFormattingList
 
     old = ws.conditional_formatting
     if not old:
         return
+    if m is None:
+        for cf in old:
+            for rule in cf.rules:
+                if rule.formula:
+                    rule.formula = [rewrite(f, maps, ws.title) for f in rule.formula]
+        return
     new = ConditionalFormattingList()
     for cf in old:
-        block = _top_block(cf.sqref, m) if m is not None else None
-        ranges = _multi(cf.sqref, m) if m is not None else str(cf.sqref)
+        block = _top_block(cf.sqref, m)
+        ranges = _multi(cf.sqref, m)
         for rule in cf.rules:
             if rule.formula:
                 rule.formula = [rewrite(f, maps, ws.title, block) for f in rule.formula]
@@ -312,11 +319,7 @@ def follow_sheet(ws, maps: dict[str, RowMap]) -> None:
             cell._value = formula(cell._value).render()
         if getattr(cell, "hyperlink", None) is not None:
             _follow_link(cell.hyperlink, maps, ws.title)
-    if ws.conditional_formatting:
-        for cf in ws.conditional_formatting:
-            for rule in cf.rules:
-                if rule.formula:
-                    rule.formula = [rewrite(f, maps, ws.title) for f in rule.formula]
+    _conditional_formats(ws, maps, None)
     _validations(ws, maps)
 
 

@@ -166,10 +166,7 @@ def _organisation(res: Consolidation) -> tuple[str, str, str]:
     province = adminunits.lookup(unit.province_code, res.scheme, "Tỉnh") if unit.province_code else None
     if unit.level == "Tỉnh":
         province = unit
-    place = province.name if province else unit.name
-    for prefix in ("Thành phố ", "Tỉnh "):
-        if place.startswith(prefix):
-            place = place[len(prefix):]
+    place = province.short_name if province else unit.name  # "Khánh Hòa", not "Tỉnh Khánh Hòa"
     body = f"HỘI CHỮ THẬP ĐỎ {unit.name.upper()}"
     if unit.level == "Tỉnh" or province is None:
         superior = "HỘI CHỮ THẬP ĐỎ VIỆT NAM"

@@ -178,18 +178,13 @@ class TemplateScan:
 @dataclass
 class FillResult:
     """What :func:`fill_template` wrote: the output, the fields filled, the items
-    written per list, the placeholders filled, and features of the template the output
-    cannot keep (``(vi, en)`` names, openpyxl's limits)."""
+    written per list, and features of the template the output cannot keep (``(vi, en)``
+    names, openpyxl's limits)."""
 
     output: Path
     fields: list[str]
     rows: dict[str, int]
-    placeholders: int
     lost: list[tuple[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"output": str(self.output), "fields": self.fields, "rows": dict(self.rows),
-                "placeholders": self.placeholders, "lost": [en for _, en in self.lost]}
 
 
 # -- the language -------------------------------------------------------------------------
@@ -497,9 +492,23 @@ def _resolve(slot: Slot, data: TemplateData, item: dict[str, object] | None, whe
             if key not in failures.seen:
                 failures.seen.add(key)
                 failures.items.append(problem("filter-failed", where=where, text=slot.text, name=name,
-                                               value=repr(value)[:60], detail=f"{type(exc).__name__}: {exc}"[:120]))
+                                               value=repr(value)[:60], detail=_filter_error(exc, value)))
             return None
     return value
+
+
+_KINDS = ((bool, "Có/Không", "yes/no"), ((int, float, Decimal), "số", "a number"),
+          ((date, datetime), "ngày", "a date"), (str, "chữ", "text"))
+
+
+def _filter_error(exc: Exception, value: object) -> Phrase:
+    """Why a filter failed, in the reader's language: a :class:`RunError`'s own message
+    (``words-fraction``…), else what kind of value it was given (no Python class name
+    in the line)."""
+    if isinstance(exc, RunError):
+        return Phrase("{vi}", "{en}", {"vi": exc.message("vi"), "en": exc.message("en")})
+    vi, en = next(((vi, en) for kind, vi, en in _KINDS if isinstance(value, kind)), ("giá trị khác", "another kind"))
+    return Phrase("giá trị là {kind}", "the value is {kind}", {"kind": Phrase(vi, en)})
 
 
 def _text(value: object, plain: bool) -> str:
@@ -589,8 +598,9 @@ def _fill_cell(cell, site: _Site, data: TemplateData, item, failures: Failures) 
 
 
 # -- the filler -----------------------------------------------------------------------------
-def _load(template: Path):
-    """The template as openpyxl reads it (with rich text, so partly bold titles stay)."""
+def _load(template: Path) -> tuple[object, bytes]:
+    """The template as openpyxl reads it (with rich text, so partly bold titles stay),
+    and its bytes (read once; the filler reads row heights and lost features from them)."""
     from openpyxl import load_workbook
 
     from ..workbook.guard import check_file
@@ -609,7 +619,7 @@ def _load(template: Path):
             raise RunError("template-unreadable", path=str(template),
                            detail=f"{type(exc).__name__}: {text}" if text else type(exc).__name__) from None
     wb.template = False  # an .xltx template gives an .xlsx report
-    return wb
+    return wb, data
 
 
 def scan_template(template: Path, data: TemplateData | None = None) -> TemplateScan:
@@ -617,7 +627,7 @@ def scan_template(template: Path, data: TemplateData | None = None) -> TemplateS
     its broken ones. Given ``data`` (real, or empty lists with ``list_fields``), also
     its defined names bound to fields and every unknown field or filter."""
     template = Path(template)
-    wb = _load(template)
+    wb, _ = _load(template)
     scan = _scan(wb, data)
     return TemplateScan(template, scan.placeholders, scan.names, scan.problems)
 
@@ -673,7 +683,7 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
 
     template, output = Path(template), Path(output)
     check_output(output, [template], force=force, command=COMMAND)
-    wb = _load(template)
+    wb, raw = _load(template)
     scan = _scan(wb, data)
     problems = list(scan.problems)
     blocks = _blocks(wb, scan, data, problems)
@@ -698,9 +708,8 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         follow_workbook(wb, maps)
 
     failures = Failures()
-    filled = 0
     touched: dict[str, set[int]] = {}
-    automatic = _automatic_rows(template)
+    automatic = _automatic_rows(raw)
     grow: dict[str, set[int]] = {}  # filled rows whose stored height may grow (see _automatic_rows)
     block_of: dict[tuple[str, int], tuple[Block, str]] = {}
     for title, bs in blocks.items():
@@ -718,7 +727,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
             _fill_cell(ws.cell(row, site.col), site, data, None, failures)
             rows.add(row)
             auto.add(row)
-            filled += 1
             continue
         b, prefix = found
         items = data.lists.get(prefix) or []
@@ -728,7 +736,6 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
             _fill_cell(ws.cell(row, site.col), site, data, item, failures)
             rows.add(row)
             auto.add(row)
-        filled += len(items) or 1
     _clear_empty_blocks(wb, blocks, maps, data)
     _fit_rows(wb, touched, grow)
     for title, bs in blocks.items():
@@ -737,24 +744,23 @@ def fill_template(template: Path, data: TemplateData, output: Path, *, force: bo
         _keep_closing_together(wb[title], m.start(b), m.start(b) + b.copies * b.height - 1)
     for h in scan.headers:
         h.part.text = render(h.parts, data, None, h.where, failures, escape=lambda s: s.replace("&", "&&")) or None
-        filled += 1
     if failures.items:
         raise RunError("template-filter-failed", path=str(template), count=len(failures.items),
                        problems=Listing("", "", items=tuple(failures.items)))
 
     wb.calculation.fullCalcOnLoad = True
-    lost = [(vi, en) for vi, en in lost_features(template) if not en.startswith("cached formula")]
+    lost = [(vi, en) for vi, en in lost_features(io.BytesIO(raw)) if not en.startswith("cached formula")]
     save_openpyxl(wb, output, COMMAND)
     rows = {prefix: len(data.lists.get(prefix) or []) for bs in blocks.values() for _, prefix in bs}
     used = sorted({p.field for p in scan.placeholders})
-    return FillResult(output, used, rows, filled, lost)
+    return FillResult(output, used, rows, lost)
 
 
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
 _ROW_ATTR = re.compile(rb"""\b(r|ht|customHeight)\s*=\s*["']([^"']*)["']""")
 
 
-def _automatic_rows(template: Path) -> dict[str, set[int]]:
+def _automatic_rows(raw: bytes) -> dict[str, set[int]]:
     """By sheet, the rows whose stored height is not the designer's: a height without
     ``customHeight`` true is one the program computed (LibreOffice writes one for every
     row, ``customHeight="false"``). openpyxl reads both as fixed, so a list row of a
@@ -766,7 +772,7 @@ def _automatic_rows(template: Path) -> dict[str, set[int]]:
 
     out: dict[str, set[int]] = {}
     try:
-        with zipfile.ZipFile(template) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             for name, part in sheet_parts(zf).items():
                 rows = out.setdefault(name, set())
                 for m in _ROW_TAG.finditer(zf.read(part)):

@@ -120,8 +120,10 @@ def fill_docx(template: Path, output_tmp: Path, data: TemplateData) -> list[str]
 
     try:
         doc = docx.Document(str(template))
-    except Exception as exc:  # not a Word document, damaged
-        raise RunError("template-unreadable", path=template.name, detail=type(exc).__name__) from None
+    except Exception:  # not a Word document, damaged
+        raise RunError("template-unreadable-docx", path=template.name,
+                       detail=Phrase("không phải tài liệu Word .docx, hoặc tệp đã hỏng",
+                                     "not a Word .docx document, or the file is damaged")) from None
     problems: list[Phrase] = []
     used: dict[str, None] = {}
     for where, paragraph, in_row in _paragraphs(doc):
@@ -131,7 +133,7 @@ def fill_docx(template: Path, output_tmp: Path, data: TemplateData) -> list[str]
             if data.list_of(slot.field) is not None and not in_row:
                 problems.append(problem("list-outside-row", where=where, text=slot.text, name=slot.field))
     if problems:
-        raise RunError("template-unknown", path=template.name, count=len(problems),
+        raise RunError("template-unknown-docx", path=template.name, count=len(problems),
                        problems=Listing("", "", items=tuple(problems)))
     failures = Failures()
     for table in _tables(doc):

@@ -70,7 +70,8 @@ def filters(style: str = "bac") -> dict[str, object]:
     from .words import amount_words, official_date
 
     def chu(v: object) -> object:
-        return amount_words(int(v), style=style) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        # a fraction is an error (words-fraction), never cut off to the whole đồng
+        return amount_words(v, style=style) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     def ngay_van_ban(v: object) -> object:
         if isinstance(v, datetime):
@@ -138,6 +139,13 @@ def make_data(source: Path, *, period: str | None, options: Options, style: str,
     return data
 
 
+def output_suffix(template: Path) -> str:
+    """The report's suffix for a template: its own, but an Excel template (``.xltx``)
+    gives a workbook (``.xlsx``)."""
+    suffix = template.suffix.lower()
+    return ".xlsx" if suffix == ".xltx" else suffix
+
+
 def report(source: Path, template: str | Path, output: Path, *, period: str | None = None,
            options: Options | None = None, pdf: bool = False, force: bool = False, style: str = "bac",
            today: date | None = None) -> ReportResult:
@@ -147,9 +155,10 @@ def report(source: Path, template: str | Path, output: Path, *, period: str | No
     if not source.exists():
         raise RunError("file-not-found", path=str(source))
     tpl = find_template(str(template))
-    if output.suffix.lower() != tpl.suffix.lower():
-        raise RunError("output-suffix", path=str(output), suffix=tpl.suffix.lower())
-    check_output(output, [source, tpl], suffix=tpl.suffix.lower(), force=force, command=COMMAND)
+    suffix = output_suffix(tpl)
+    if output.suffix.lower() != suffix:
+        raise RunError("output-suffix", path=str(output), suffix=suffix)
+    check_output(output, [source, tpl], suffix=suffix, force=force, command=COMMAND)
     options = options or Options()
     if options.number is None and tpl.stem in NOTICES:  # a notice is numbered TB, a report BC
         options = replace(options, number="      /TB-HCTĐ")

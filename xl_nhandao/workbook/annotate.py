@@ -31,6 +31,7 @@ import warnings
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
 
 from ..errors import RunError, printable
@@ -74,8 +75,9 @@ _FEATURES = [
 ]
 
 
-def lost_features(path: Path) -> list[tuple[str, str]]:
-    """Features of ``path`` that an openpyxl copy will not keep, as (vi, en) names."""
+def lost_features(path: Path | IO[bytes]) -> list[tuple[str, str]]:
+    """Features of ``path`` (a file, or its bytes as a file object) that an openpyxl
+    copy will not keep, as (vi, en) names."""
     out: list[tuple[str, str]] = []
     try:
         with zipfile.ZipFile(path) as zf:
