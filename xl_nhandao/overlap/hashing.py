@@ -114,6 +114,8 @@ def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
     if len(secret) < MIN_SECRET:
         raise RunError("salt-too-short", path="", size=len(secret), minimum=MIN_SECRET)
     check_output(output, [path], force=force, command=COMMAND)
+    if is_hashed(path):
+        raise RunError("hash-list-already-hashed", path=str(path))
     read = lists.read(path, "", sheet=sheet, mapping=mapping, provinces=provinces, scheme=scheme, keep=keep,
                       keep_identity=False)
     people = read.people
