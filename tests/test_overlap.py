@@ -237,6 +237,28 @@ def test_a_hashed_list_matches_and_a_wrong_secret_matches_nothing_and_says_so(tm
     assert "một khóa bí mật".encode() not in blob and b"56185000001" not in blob
 
 
+
+def test_each_list_is_opened_once(tmp_path: Path, monkeypatch) -> None:
+    from xl_nhandao.workbook.source import FileWorkbook
+
+    secret = tmp_path / "khoa.txt"
+    secret.write_text("một khóa bí mật đủ dài 0123456789", encoding="utf-8")
+    hashed = tmp_path / "da-bam.xlsx"
+    nd.hash_list(poverty_list(tmp_path), salt_file=secret, output=hashed)
+    plain = poverty_list(tmp_path)
+    d = campaign_folder(tmp_path)
+    opened: list[str] = []
+    init = FileWorkbook.__init__
+
+    def counting(self, path, *args, **kw) -> None:  # type: ignore[no-untyped-def]
+        opened.append(Path(path).name)
+        init(self, path, *args, **kw)
+
+    monkeypatch.setattr(FileWorkbook, "__init__", counting)
+    res = nd.overlap(d, against=[(hashed, "Bảo trợ"), (plain, "Giảm nghèo")], salt_file=secret, today=TODAY)
+    assert all(r["match"] for r in res.programmes()[:2])  # both lists read and matched
+    assert opened.count(hashed.name) == 1 and opened.count(plain.name) == 1
+
 @pytest.mark.parametrize("args, words", [
     (["--against", "khong-co.xlsx"], "khong-co.xlsx"),
     (["--against", "{hashed}"], "--salt-file"),

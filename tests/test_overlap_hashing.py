@@ -254,3 +254,13 @@ def test_errors_have_both_languages() -> None:
     for code in ("salt-missing", "salt-too-short", "salt-too-large", "hashed-needs-secret", "hashed-damaged"):
         err = RunError(code, path="a.xlsx", size=3, minimum=16, expected="a", found="b", what="x", what_en="x")
         assert "{" not in err.message() and "{" not in err.message("en")
+
+
+def test_hashing_a_hashed_list_again_says_so(hashed, tmp_path: Path) -> None:
+    _, out, _ = hashed
+    with pytest.raises(InputError) as exc:
+        hash_list(out, secret=SECRET, output=tmp_path / "bam-lai.xlsx")
+    assert exc.value.code == "hash-list-already-hashed"
+    assert "--salt-file" not in exc.value.message() and "không cần băm lại" in exc.value.message()
+    assert "no need to hash it again" in exc.value.message("en")
+    assert not (tmp_path / "bam-lai.xlsx").exists()

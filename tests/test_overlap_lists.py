@@ -467,3 +467,19 @@ def test_errors_have_both_languages() -> None:
         err = RunError(code, path="a.xlsx", sheet="S", sheets="“S”", key="k", keys="a, b", header="H", value="v",
                        column="C", detail="d", limit=10)
         assert "{" not in err.message() and "{" not in err.message("en")
+
+
+def test_a_long_csv_is_decoded_whole_by_the_encoding_its_beginning_shows() -> None:
+    from xl_nhandao.workbook.csvsource import decode
+
+    rows = "\n".join(f"{i},Nguyễn Thị Lan,Thôn Đông,Huỳnh Văn Minh" for i in range(6000))
+    raw = cp1258(rows)
+    assert len(raw) > 3 * 65536
+    text, enc = decode(raw)
+    assert enc == "cp1258" and text == unicodedata.normalize("NFC", raw.decode("cp1258")) == rows
+    # tone marks across the point where the encoding is told: still one text
+    marks = b"a" + b"\xec" * 140000 + b"\n" + raw
+    assert decode(marks) == (unicodedata.normalize("NFC", marks.decode("cp1258")), "cp1258")
+    legacy = "\n".join(f"{i},{_unicode_to_tcvn3('Nguyễn Thị Lan')}" for i in range(20000)).encode("cp1252")
+    text, enc = decode(legacy)
+    assert enc == "tcvn3" and text == legacy.decode("cp1252") and len(text) == len(legacy)

@@ -214,6 +214,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "“{path}” ghi là danh sách đã băm nhưng thiếu {what}; có thể tệp đã bị sửa. Hãy xin đơn vị gửi lại tệp kết quả hash-list.",
         "“{path}” says it is a hashed list but lacks {what_en}; it may have been edited. Ask for the hash-list output again.",
     ),
+    "hash-list-already-hashed": (
+        "“{path}” đã là danh sách băm (do hash-list ghi); gửi thẳng tệp này cho bên so khớp, không cần băm lại.",
+        "“{path}” is already a hashed list (written by hash-list); send this file as it is to the side that matches, no need to hash it again.",
+    ),
     # -- amounts in words, official dates (report/words.py) --
     "amount-invalid": (
         "“{value}” không phải số tiền. Hãy ghi số đồng, ví dụ 1500000, 1.500.000, 1.500.000đ hoặc 1,5 triệu.",
@@ -430,7 +434,7 @@ _KIND: dict[str, type[RunError]] = {
                      "not-standard", "no-submissions", "no-period", "no-inputs", "review-not-review", "template-name-unknown",
                      "review-key-missing", "review-decision-missing", "list-no-name-column",
                      "csv-unreadable", "list-too-long", "salt-missing", "salt-too-short", "salt-too-large",
-                     "hashed-damaged", "template-unreadable", "template-unknown",
+                     "hashed-damaged", "hash-list-already-hashed", "template-unreadable", "template-unknown",
                      "template-unreadable-docx", "template-unknown-docx",
                      "template-filter-failed", "report-nothing-counted", "addin-sources"), InputError),
     **dict.fromkeys(("output-is-input", "output-unwritable", "output-suffix", "output-exists",

@@ -33,14 +33,12 @@ memory materialising joins we never need.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..vn.text import fold
 from .model import People, Reason
-from .names import name_keys
+from .names import name_keys, thon_key
 
 # reason flags, one bit each
 CCCD, CCCD_PADDED, HASH_CCCD, HASH_NAME = 1, 2, 4, 8
@@ -97,19 +95,6 @@ def _empty() -> Found:
 
 
 # -- keys ------------------------------------------------------------------------------
-_THON_PREFIX = re.compile(r"^(?:thon|to dan pho|tdp|to|xom|ap|ban|buon|plei|khu pho|kp|khom|khu|doi|lang|"
-                          r"khoi|cum|so)\s+")
-
-
-def thon_key(text: str) -> str:
-    """A village as clerks write it, as one key: ``Thôn 01`` = ``thôn 1`` = ``1``,
-    ``Ấp Bình Minh`` = ``binh minh``."""
-    s = fold(text)
-    for _ in range(2):  # "tổ dân phố số 3"
-        s = _THON_PREFIX.sub("", s)
-    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in s.split())
-
-
 class _Vocab:
     """Strings → small integers, shared by both sides."""
 
@@ -326,10 +311,7 @@ def find_pairs(campaign: People, other: People, *, inside: bool = False,
     ambiguous = np.zeros(len(a), np.int32)
     if not inside:
         alike = (basis == BASIS_FUZZY) & ((flags & (NAME_SAME | NAME_FOLDED)) != 0) & ((flags & COMMUNE_SAME) != 0)
-        s = np.clip(score.astype(np.float64), 1e-9, 1 - 1e-9)
-        log_odds = np.log(s) - np.log1p(-s)
-        ambiguous = np.maximum(_lookalikes(a, R.person[b], alike, log_odds),
-                               _lookalikes(b, L.person[a], alike, log_odds))
+        ambiguous = _ambiguous(a, L.person[a], b, R.person[b], alike, score)
         flags[(ambiguous > 0) & confident] |= AMBIGUOUS
         confident &= ambiguous == 0
     level[confident] = MATCH
@@ -342,6 +324,15 @@ def find_pairs(campaign: People, other: People, *, inside: bool = False,
 
 #: Two candidates of one row are told apart when one is this many times likelier.
 SEPARABLE = 10.0
+
+
+def _ambiguous(a: np.ndarray, person_a: np.ndarray, b: np.ndarray, person_b: np.ndarray, alike: np.ndarray,
+               score: np.ndarray) -> np.ndarray:
+    """For each pair (rows ``a`` and ``b``, their persons ``person_a`` and ``person_b``),
+    the more of the :func:`_lookalikes` of its two rows, the scores taken as log-odds."""
+    p = np.clip(score.astype(np.float64), 1e-9, 1 - 1e-9)
+    log_odds = np.log(p) - np.log1p(-p)
+    return np.maximum(_lookalikes(a, person_b, alike, log_odds), _lookalikes(b, person_a, alike, log_odds))
 
 
 def _lookalikes(group: np.ndarray, person: np.ndarray, alike: np.ndarray, log_odds: np.ndarray) -> np.ndarray:
@@ -607,9 +598,7 @@ def _hashed(campaign: People, other: People, secret: bytes | None) -> Found:
     score = np.where(kind == 0, 1.0, np.where((flags & COMMUNE_SAME) != 0, 0.92, 0.4) / np.maximum(block, 1))
     score = np.where((kind == 1) & ((flags & YEAR_OFF) != 0), score * 0.8, score).astype(np.float32)
     alike = (kind == 1) & ((flags & COMMUNE_SAME) != 0)
-    p = np.clip(score.astype(np.float64), 1e-9, 1 - 1e-9)
-    lo = np.log(p) - np.log1p(-p)
-    amb = np.maximum(_lookalikes(a, b, alike, lo), _lookalikes(b, a, alike, lo))
+    amb = _ambiguous(a, a, b, b, alike, score)
     confident = alike & (amb == 0) & ((flags & YEAR_SAME) != 0)
     level[confident] = MATCH
     flags[alike & (amb > 0)] |= AMBIGUOUS

@@ -26,7 +26,7 @@ from ..vn.values import EXCEL_EPOCH, display
 from ..workbook import printing
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from ..workbook.reader import HEADER_SCAN_ROWS
-from ..workbook.source import FileWorkbook, SheetData, display_name
+from ..workbook.source import FileWorkbook, SheetData, WorkbookSource, display_name
 from ..workbook.standard import Field, TableSheet, header_key
 from . import lists
 from .lists import HASHED_INFO_SHEET as INFO_SHEET
@@ -114,8 +114,11 @@ def hash_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
     if len(secret) < MIN_SECRET:
         raise RunError("salt-too-short", path="", size=len(secret), minimum=MIN_SECRET)
     check_output(output, [path], force=force, command=COMMAND)
+    source = lists.open_list(path)
+    if is_hashed(path, source):
+        raise RunError("hash-list-already-hashed", path=str(path))
     read = lists.read(path, "", sheet=sheet, mapping=mapping, provinces=provinces, scheme=scheme, keep=keep,
-                      keep_identity=False)
+                      keep_identity=False, source=source)
     people = read.people
     n = len(people)
     cccd_hashes = [None if c is None else hash_cccd(secret, c) for c in people.cccd]
@@ -231,14 +234,17 @@ _HASHED_FIELDS: tuple[Field, ...] = (
 )
 
 
-def read_hashed(path: Path, programme: str, *, sheet: str | None = None) -> People:
+def read_hashed(path: Path, programme: str, *, sheet: str | None = None,
+                source: WorkbookSource | None = None) -> People:
     """A hashed list as :class:`People` (kind ``"hashed"``): ``cccd_hash``,
     ``name_hash``, ``commune``, ``gender``, ``row`` the row in the hashed file,
     ``salt_check`` the file's check value; the kept columns (and ``Dòng gốc``, the row
     in the original list) in ``extra``, and those that are a list's known columns
-    (``Ngày nhận``, ``Số tiền``, ``Thôn``…) in their own column too."""
+    (``Ngày nhận``, ``Số tiền``, ``Thôn``…) in their own column too. ``source``: the
+    file already opened (:func:`~xl_nhandao.overlap.lists.open_list`)."""
     path = Path(path)
-    source = FileWorkbook(path, legacy_formats=True)
+    if source is None:
+        source = FileWorkbook(path, legacy_formats=True)
     names = source.sheet_names()
     if INFO_SHEET not in names:
         raise RunError("hashed-damaged", path=str(path), what=f"trang {INFO_SHEET}", what_en=f"the {INFO_SHEET} sheet")

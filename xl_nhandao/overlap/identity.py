@@ -137,22 +137,6 @@ def _voucher_hash(voucher: object) -> str:
     return _sha16(v) if v else ""
 
 
-def _day(day: object) -> str:
-    if isinstance(day, datetime):
-        return day.date().isoformat()
-    if isinstance(day, date):
-        return day.isoformat()
-    return _text(day)
-
-
-def _value(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _text(value)
-
-
 # -- row content -----------------------------------------------------------------------
 def row_content(people: People, i: int, events: bool = False) -> str:
     """What identifies row ``i`` of ``people`` whatever its row number (see the module's
@@ -168,7 +152,7 @@ def row_content(people: People, i: int, events: bool = False) -> str:
         parts = [file, keys.folded if keys else "", _code(people.cccd[i] or people.id_text[i]),
                  _text(people.birth_year[i]), commune_s, _folded(people.thon[i]), _code(people.household[i])]
     if events:
-        parts += [_day(people.date[i]), _value(people.value[i]), voucher_key(people.voucher[i])]
+        parts += [_text(people.date[i]), _text(people.value[i]), voucher_key(people.voucher[i])]
     return "\x1f".join(parts)
 
 
@@ -200,7 +184,7 @@ def campaign_event_key(address: object, day: object, value: object, voucher: obj
     what ``consolidate --decisions`` computes from a merged TroGiup row (``_addr``,
     ``ngay``, ``gia_tri``, ``so_chung_tu``) to find its decision."""
     unit, code = _split_address(address)
-    return _join("E", unit, code, _day(day), _value(value), _voucher_hash(voucher))
+    return _join("E", unit, code, _text(day), _text(value), _voucher_hash(voucher))
 
 
 def event_identity(ev: EventTwice) -> str:

@@ -127,7 +127,8 @@ def check_mapping(mapping: dict[str, str]) -> None:
 
 
 def read_list(path: Path, programme: str, *, sheet: str | None = None, mapping: dict[str, str] | None = None,
-              provinces: set[str] | None = None, scheme: str = "2025", keep: Sequence[str] = ()) -> People:
+              provinces: set[str] | None = None, scheme: str = "2025", keep: Sequence[str] = (),
+              source: WorkbookSource | None = None) -> People:
     """One programme's list as :class:`People` (kind ``"list"``): one entry per data row
     compared, ``row`` the row number Excel shows (a csv: the line the record starts on).
 
@@ -135,9 +136,10 @@ def read_list(path: Path, programme: str, *, sheet: str | None = None, mapping: 
     key → header text (:func:`parse_mapping`). ``provinces``: the campaign's province
     codes, to which a commune given by name is resolved (names repeat across provinces).
     ``scheme``: the code scheme of the list's ``Mã xã``. ``keep``: other columns, by
-    header (or field key), kept as they are in ``People.extra``."""
+    header (or field key), kept as they are in ``People.extra``. ``source``: the file
+    already opened by :func:`open_list` (else it is opened here)."""
     return read(path, programme, sheet=sheet, mapping=mapping, provinces=provinces, scheme=scheme,
-                keep=keep).people
+                keep=keep, source=source).people
 
 
 @dataclass
@@ -156,7 +158,7 @@ class ListRead:
 
 def read(path: Path, programme: str, *, sheet: str | None = None, mapping: dict[str, str] | None = None,
          provinces: set[str] | None = None, scheme: str = "2025", keep: Sequence[str] = (),
-         keep_identity: bool = True) -> ListRead:
+         keep_identity: bool = True, source: WorkbookSource | None = None) -> ListRead:
     """:func:`read_list`, with where each column was found (``hash-list`` needs them);
     ``keep_identity=False`` refuses to keep the name and identity-number columns."""
     path = Path(path)
@@ -165,7 +167,8 @@ def read(path: Path, programme: str, *, sheet: str | None = None, mapping: dict[
     if scheme not in adminunits.SCHEMES:
         raise RunError("bad-argument", detail=f"hệ mã “{scheme}” không có; dùng 2025 hoặc 2004",
                        detail_en=f"there is no code scheme “{scheme}”; use 2025 or 2004")
-    source = open_list(path)
+    if source is None:
+        source = open_list(path)
     with no_cyclic_gc():
         reader = _ListReader(source)
         name, located = _choose_sheet(reader, source, path, sheet, mapping)
@@ -208,12 +211,14 @@ HASHED_KIND_LABEL = "Loại tệp"
 HASHED_MARKER = "Danh sách đã băm bằng xl_nhandao hash-list"
 
 
-def is_hashed(path: Path) -> bool:
+def is_hashed(path: Path, source: WorkbookSource | None = None) -> bool:
     """Whether ``path`` is a ``hash-list`` output (its ThongTin says so). A file that
-    cannot be read is not: reading it as a list says why."""
+    cannot be read is not: reading it as a list says why. ``source``: the file already
+    opened by :func:`open_list`."""
     path = Path(path)
     try:
-        source = open_list(path)
+        if source is None:
+            source = open_list(path)
         if isinstance(source, CsvWorkbook) or HASHED_INFO_SHEET not in source.sheet_names():
             return False
         return hashed_info(source.read(HASHED_INFO_SHEET)).get(HASHED_KIND_LABEL) == HASHED_MARKER
@@ -267,7 +272,7 @@ def _choose_sheet(reader: Reader, source: WorkbookSource, path: Path, sheet: str
     if missing:
         key, header = missing[0]
         raise RunError("map-header-missing", key=key, header=header, path=str(path), sheets=_quoted(names))
-    if is_hashed(path):
+    if is_hashed(path, source):
         raise RunError("hashed-needs-secret", path=str(path))
     raise RunError("list-no-name-column", path=str(path), sheets=_quoted(names))
 

@@ -54,6 +54,7 @@ from ..workbook.guard import column_letters as _letter
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from .identity import event_identity, pair_identity, voucher_key
 from .model import CAMPAIGN, DECISIONS, NOT_SAME, SAME, EventTwice, Pair, People, mask_id
+from .names import thon_key
 
 COMMAND = "overlap"
 SUMMARY, PAIRS, EVENTS = "TomTat", "TrungLap", "SuKienTrung"
@@ -308,8 +309,10 @@ def _pair_flags(c: People, a: int, o: People, b: int) -> str | None:
     if x and y and x != y and _id_cmp(x) != _id_cmp(y):
         found.append("xa")
     x, y = c.thon[a], o.thon[b]
-    if x and y and x != y and fold(str(x)) != fold(str(y)):
-        found.append("thon")
+    if x and y and x != y:  # the matcher's key: "Thôn 01" = "thôn 1", an empty key is no village
+        kx, ky = thon_key(str(x)), thon_key(str(y))
+        if kx and ky and kx != ky:
+            found.append("thon")
     return _flags(found)
 
 
@@ -440,18 +443,16 @@ def write_review(path: Path, pairs: list[Pair], events: list[EventTwice], campai
 
 
 def _write(path: Path, pairs: list[Pair], events: list[EventTwice], campaign: People, lists: list[People], *,
-           mask: bool, lang: Lang, summary: dict[str, object] | None, when: datetime, name: str,
-           row_writer: bool = True) -> None:
+           mask: bool, lang: Lang, summary: dict[str, object] | None, when: datetime, name: str) -> None:
     import xlsxwriter
 
-    from ..consolidate.rowwriter import Column, Package, format_indices, write_with_xlsxwriter
+    from ..consolidate.rowwriter import Column, Package, format_indices
     from ..consolidate.speed import no_cyclic_gc
 
     with no_cyclic_gc():
         buffer = io.BytesIO()
-        wb = xlsxwriter.Workbook(buffer if row_writer else str(path),
-                                 {"strings_to_numbers": False, "strings_to_formulas": False,
-                                  "strings_to_urls": False, "in_memory": True})
+        wb = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "in_memory": True})
         wb.set_properties({"title": "Rà soát trùng lặp" if lang == "vi" else "Overlap review",
                            "author": "xl-nhandao", "created": when})
         mark_xlsxwriter(wb, COMMAND, when)
@@ -468,18 +469,11 @@ def _write(path: Path, pairs: list[Pair], events: list[EventTwice], campaign: Pe
                  max(i for i, c in enumerate(ecols) if not c.hidden))):
             ws = _table_sheet(wb, f, sheet, cols, count, flags, printed, lang)
             levels = {label[0 if lang == "vi" else 1]: f"level_{k}" for k, label in LEVEL_LABELS.items()}
-            table = _Table(sheet, [Column(c.header(lang), c.width, c.style, c.number, c.wrap,
-                                          levels if c.key == "level" else {}) for c in cols], rows, count)
-            if row_writer:
-                tables[ws.index] = table
-            else:
-                write_with_xlsxwriter(ws, table, f)
-        if row_writer:
-            xf = format_indices(f)
-            wb.close()
-            Package(buffer.getvalue(), tables, xf).write(path)
-        else:
-            wb.close()
+            tables[ws.index] = _Table(sheet, [Column(c.header(lang), c.width, c.style, c.number, c.wrap,
+                                                     levels if c.key == "level" else {}) for c in cols], rows, count)
+        xf = format_indices(f)
+        wb.close()
+        Package(buffer.getvalue(), tables, xf).write(path)
 
 
 class _Table(Table):

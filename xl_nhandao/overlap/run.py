@@ -168,7 +168,7 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
     from .engine import find_pairs
     from .events import counted_twice
     from .hashing import is_hashed, read_hashed, salt_check
-    from .lists import read_list
+    from .lists import open_list, read_list
 
     inputs = list(inputs)
     against = list(against)
@@ -188,15 +188,18 @@ def overlap(inputs: Iterable[Path], against: Iterable[Against], *, period: str |
     lists: list[People] = []
     other_secret: set[int] = set()  # hashed lists whose secret is not ours: nothing can match
     for a in against:
-        if is_hashed(a.path):
+        source = open_list(a.path)  # opened once: whether it is a hashed list, then its rows
+        if is_hashed(a.path, source):
             if secret is None:
                 raise RunError("hashed-needs-secret", path=a.path.name)
-            people = read_hashed(a.path, a.programme, sheet=a.sheet)
+            people = read_hashed(a.path, a.programme, sheet=a.sheet, source=source)
             if people.salt_check != salt_check(secret):
                 other_secret.add(id(people))
                 notices.append(Notice("wrong-secret", {"file": people.files[0] if people.files else a.path.name}))
         else:
-            people = read_list(a.path, a.programme, sheet=a.sheet, mapping=a.mapping, provinces=provinces or None)
+            people = read_list(a.path, a.programme, sheet=a.sheet, mapping=a.mapping, provinces=provinces or None,
+                               source=source)
+        del source  # the workbook is not kept through the search
         if people.excluded:
             notices.append(Notice("excluded-list-rows", {"file": people.files[0] if people.files else a.path.name,
                                                          "count": len(people.excluded)}))

@@ -151,6 +151,10 @@ class CsvWorkbook:
         return rows  # type: ignore[return-value]
 
 
+#: How many characters of a file without a byte order mark tell its encoding.
+_HEAD = 65536
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """The file's text (NFC where the encoding needs it) and the encoding used:
     ``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1258``, or for bytes typed in a legacy
@@ -164,13 +168,19 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    vn = unicodedata.normalize("NFC", raw.decode("cp1258", "replace"))
-    legacy = raw.decode("cp1252", "_xl_nhandao_byte")
-    fixed = [fix_text(line) for line in legacy[:65536].splitlines()]
+    # The choice looks at the first _HEAD characters only; the whole file is decoded
+    # once, by the encoding chosen. Both encodings have one character a byte, but NFC
+    # joins Windows-1258's tone marks to their letters: two _HEAD bytes are decoded,
+    # and all when NFC could still join the first _HEAD characters to what follows.
+    whole = len(raw) <= 2 * _HEAD
+    vn = unicodedata.normalize("NFC", raw[:2 * _HEAD].decode("cp1258", "replace"))
+    if not whole and not any(unicodedata.combining(ch) == 0 for ch in vn[_HEAD:]):
+        vn, whole = unicodedata.normalize("NFC", raw.decode("cp1258", "replace")), True
+    fixed = [fix_text(line) for line in raw[:_HEAD].decode("cp1252", "_xl_nhandao_byte").splitlines()]
     if _vietnamese_share(vn) >= _vietnamese_share("\n".join(text for text, _ in fixed)):
-        return vn, "cp1258"
+        return (vn if whole else unicodedata.normalize("NFC", raw.decode("cp1258", "replace"))), "cp1258"
     found = Counter(enc for _, enc in fixed if enc)
-    return legacy, found.most_common(1)[0][0] if found else "cp1252"
+    return raw.decode("cp1252", "_xl_nhandao_byte"), found.most_common(1)[0][0] if found else "cp1252"
 
 
 def _as_latin1(exc: UnicodeError) -> tuple[str, int]:
@@ -186,7 +196,7 @@ codecs.register_error("_xl_nhandao_byte", _as_latin1)
 def _vietnamese_share(text: str) -> float:
     """Of the words with letters beyond ASCII in the first part of ``text``, the share
     that are Vietnamese syllables."""
-    words = [w for w in text[:65536].split() if not w.isascii()]
+    words = [w for w in text[:_HEAD].split() if not w.isascii()]
     words = [w.strip(".,;:()\"'") for w in words[:2000]]
     if not words:
         return 0.0
