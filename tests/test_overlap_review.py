@@ -34,7 +34,6 @@ from xl_nhandao.overlap.model import (
     People,
     Reason,
 )
-from xl_nhandao.overlap.names import thon_key
 from xl_nhandao.overlap.review import write_review
 
 CCCD_LAN = "056160001234"
@@ -249,8 +248,8 @@ def test_fields_that_differ_highlighted_on_both_sides(tmp_path: Path) -> None:
     by_score = {ws.cell(r, h["Điểm"]).value: ws.cell(r, flags_col).value for r in range(2, ws.max_row + 1)}
     # Nguyễn Thị Lan 1960 / Nguyen Thi Lan 1961; CCCD with and without its leading zero is the same
     assert by_score[0.97] == ";ten;nam;"
-    # TRẦN THỊ BÌNH (case only) is the same name; "Tổ dân phố 4" / "TDP 4" is one village, as the matcher says
-    assert by_score[1.0] is None
+    # TRẦN THỊ BÌNH (case only) is the same name; "Tổ dân phố 4" / "TDP 4" differ
+    assert by_score[1.0] == ";thon;"
     assert by_score[0.92] == ";ten;"
     assert by_score[0.99] is None  # a hashed list: no names to compare
     rules = {}
@@ -271,22 +270,6 @@ def test_fields_that_differ_highlighted_on_both_sides(tmp_path: Path) -> None:
     flags = [ev.cell(r, e["Khác nhau"]).value for r in (2, 3)]
     assert flags == [";ngay;", ";ngay;"]  # same value; the vouchers PC 12/2024 and PC-12/2024 agree
 
-
-
-def test_village_flagged_as_the_matcher_compares_it() -> None:
-    from xl_nhandao.overlap.review import _pair_flags
-
-    def person(thon: str) -> People:
-        p = People("Giảm nghèo", files=["ds.xlsx"])
-        p.append(file=0, sheet="DanhSach", row=5, name="Trần Thị Bình", birth_year=1985, commune="22460", thon=thon)
-        return p
-
-    for a, b in (("Thôn 1", "Thôn 01"), ("Tổ dân phố số 3", "TDP 3"), ("Ấp Bình Minh", "ap binh minh")):
-        assert thon_key(a) == thon_key(b)
-        assert _pair_flags(person(a), 0, person(b), 0) is None, (a, b)
-    for a, b in (("Thôn 1", "Thôn 2"), ("TDP 4", "Tổ dân phố 5"), ("Xóm Bãi", "Xóm Đông")):
-        assert thon_key(a) != thon_key(b)
-        assert _pair_flags(person(a), 0, person(b), 0) == ";thon;", (a, b)
 
 def test_values_typed_and_formatted(tmp_path: Path) -> None:
     write(tmp_path / "review.xlsx")

@@ -33,12 +33,14 @@ memory materialising joins we never need.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..vn.text import fold
 from .model import People, Reason
-from .names import name_keys, thon_key
+from .names import name_keys
 
 # reason flags, one bit each
 CCCD, CCCD_PADDED, HASH_CCCD, HASH_NAME = 1, 2, 4, 8
@@ -95,6 +97,19 @@ def _empty() -> Found:
 
 
 # -- keys ------------------------------------------------------------------------------
+_THON_PREFIX = re.compile(r"^(?:thon|to dan pho|tdp|to|xom|ap|ban|buon|plei|khu pho|kp|khom|khu|doi|lang|"
+                          r"khoi|cum|so)\s+")
+
+
+def thon_key(text: str) -> str:
+    """A village as clerks write it, as one key: ``Thôn 01`` = ``thôn 1`` = ``1``,
+    ``Ấp Bình Minh`` = ``binh minh``."""
+    s = fold(text)
+    for _ in range(2):  # "tổ dân phố số 3"
+        s = _THON_PREFIX.sub("", s)
+    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in s.split())
+
+
 class _Vocab:
     """Strings → small integers, shared by both sides."""
 

@@ -14,10 +14,9 @@ folded key are the same name when one side was typed without any diacritics, and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..vn.text import fold, name_key, strip_diacritics
+from ..vn.text import name_key, strip_diacritics
 
 #: Family names written differently by region, folded → the one used in keys.
 FAMILY_VARIANTS = {"huynh": "hoang", "vo": "vu"}
@@ -123,17 +122,3 @@ def hash_key(name: str, year: int) -> str | None:
     and the year (``nguyen lan|1960``); None when the name has no letters."""
     keys = name_keys(name)
     return None if keys is None else f"{keys.folded}|{year}"
-
-
-# -- villages (thôn, tổ dân phố, ấp…) ---------------------------------------------------
-_THON_PREFIX = re.compile(r"^(?:thon|to dan pho|tdp|to|xom|ap|ban|buon|plei|khu pho|kp|khom|khu|doi|lang|"
-                          r"khoi|cum|so)\s+")
-
-
-def thon_key(text: str) -> str:
-    """A village as clerks write it, as one key: ``Thôn 01`` = ``thôn 1`` = ``1``,
-    ``Ấp Bình Minh`` = ``binh minh``."""
-    s = fold(text)
-    for _ in range(2):  # "tổ dân phố số 3"
-        s = _THON_PREFIX.sub("", s)
-    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in s.split())

@@ -54,7 +54,6 @@ from ..workbook.guard import column_letters as _letter
 from ..workbook.output import check_output, mark_xlsxwriter, now, write_atomic
 from .identity import event_identity, pair_identity, voucher_key
 from .model import CAMPAIGN, DECISIONS, NOT_SAME, SAME, EventTwice, Pair, People, mask_id
-from .names import thon_key
 
 COMMAND = "overlap"
 SUMMARY, PAIRS, EVENTS = "TomTat", "TrungLap", "SuKienTrung"
@@ -309,10 +308,8 @@ def _pair_flags(c: People, a: int, o: People, b: int) -> str | None:
     if x and y and x != y and _id_cmp(x) != _id_cmp(y):
         found.append("xa")
     x, y = c.thon[a], o.thon[b]
-    if x and y and x != y:  # the matcher's key: "Thôn 01" = "thôn 1", an empty key is no village
-        kx, ky = thon_key(str(x)), thon_key(str(y))
-        if kx and ky and kx != ky:
-            found.append("thon")
+    if x and y and x != y and fold(str(x)) != fold(str(y)):
+        found.append("thon")
     return _flags(found)
 
 
