@@ -151,7 +151,7 @@ class CsvWorkbook:
         return rows  # type: ignore[return-value]
 
 
-#: How many characters of a file without a byte order mark tell its encoding.
+#: How many bytes of a file without a byte order mark tell its encoding.
 _HEAD = 65536
 
 
@@ -168,17 +168,13 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # The choice looks at the first _HEAD characters only; the whole file is decoded
-    # once, by the encoding chosen. Both encodings have one character a byte, but NFC
-    # joins Windows-1258's tone marks to their letters: two _HEAD bytes are decoded,
-    # and all when NFC could still join the first _HEAD characters to what follows.
-    whole = len(raw) <= 2 * _HEAD
-    vn = unicodedata.normalize("NFC", raw[:2 * _HEAD].decode("cp1258", "replace"))
-    if not whole and not any(unicodedata.combining(ch) == 0 for ch in vn[_HEAD:]):
-        vn, whole = unicodedata.normalize("NFC", raw.decode("cp1258", "replace")), True
-    fixed = [fix_text(line) for line in raw[:_HEAD].decode("cp1252", "_xl_nhandao_byte").splitlines()]
+    # The choice looks at the start of the file; the whole file is then decoded once, by
+    # the encoding chosen (both have one character a byte, so any cut is between letters).
+    head = raw[:_HEAD]
+    vn = unicodedata.normalize("NFC", head.decode("cp1258", "replace"))
+    fixed = [fix_text(line) for line in head.decode("cp1252", "_xl_nhandao_byte").splitlines()]
     if _vietnamese_share(vn) >= _vietnamese_share("\n".join(text for text, _ in fixed)):
-        return (vn if whole else unicodedata.normalize("NFC", raw.decode("cp1258", "replace"))), "cp1258"
+        return unicodedata.normalize("NFC", raw.decode("cp1258", "replace")), "cp1258"
     found = Counter(enc for _, enc in fixed if enc)
     return raw.decode("cp1252", "_xl_nhandao_byte"), found.most_common(1)[0][0] if found else "cp1252"
 
