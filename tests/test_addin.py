@@ -702,6 +702,34 @@ def test_a_click_reaches_the_status_bar_before_anything_heavy_is_imported(tmp_pa
     assert json.loads(done.stdout) == []
 
 
+def test_the_template_menu_opens_no_template(tmp_path: Path) -> None:
+    """"Lập báo cáo" lists the shipped templates by their titles without opening them:
+    until a template is chosen, no openpyxl, python-docx, lxml or numpy is loaded."""
+    source = tmp_path / "tong-hop.xlsx"
+    source.write_bytes(b"x")
+    code = (
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "from fakebook import FakeBook\n"
+        f"book = FakeBook('tong-hop.xlsx', fullname={str(source)!r})\n"
+        "seen = []\n"
+        "class Ask:\n"
+        "    def choose(self, title, prompt, options):\n"
+        "        seen.append(list(options))\n"
+        "        seen.append(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pandas', 'numpy', 'openpyxl', 'docx', 'lxml', 'xlwings'}))\n"
+        "        return None\n"
+        "import xl_nhandao.addin.dispatch as d\n"
+        "d.main('report', book=book, ask=Ask())\n"
+        "print(json.dumps(seen))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "XLND_LOG_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    options, heavy = json.loads(done.stdout)
+    assert options == [str(t["title"]) for t in nd.templates()] + ["Tệp mẫu khác (chọn tệp)…"]
+    assert heavy == []
+
+
 # -- small parts --------------------------------------------------------------------------------------
 def test_values_as_the_file_reader_gives_them() -> None:
     from datetime import date
