@@ -249,6 +249,13 @@ def test_the_file_readers_limits_hold_for_the_live_workbook(tmp_path: Path) -> N
         nd.validate(live.LiveWorkbook(book), today=TODAY)
     assert err.value.code == "too-many-rows"
     assert [c for c in book.app.calls if c[:2] == ("get value", "DiaChi")] == []  # refused before reading
+    assert "(ô T700000)" in err.value.message("vi")  # the used range's last cell: where Ctrl+End goes
+    book.sheets["DiaChi"].used = (1, 1, 100_000, 300)
+    with pytest.raises(RunError) as err:
+        nd.validate(live.LiveWorkbook(book), today=TODAY)
+    assert err.value.code == "stray-cells" and "ô KN100000" in err.value.message("vi")
+    assert "A1:KN100000" in err.value.message("vi")
+    assert [c for c in book.app.calls if c[:2] == ("get value", "DiaChi")] == []
 
 
 def test_unsaved_edits_are_what_is_checked(tmp_path: Path) -> None:
