@@ -566,6 +566,33 @@ def test_overlap_of_the_active_workbook_against_chosen_lists(tmp_path: Path) -> 
     assert "Trùng" in [again.cell(r, col).value for r in range(2, again.max_row + 1)]
 
 
+def test_an_unusable_list_is_told_in_the_ribbons_words(tmp_path: Path, log_dir: Path) -> None:
+    """A list without a name column, or a hashed list (which needs the key file): the
+    message says what the clerk can do in Excel, not which command-line option to type."""
+    from test_overlap import campaign_folder
+    from test_overlap_hashing import SECRET, write_list
+
+    from xl_nhandao.overlap.hashing import hash_list
+
+    consolidation = tmp_path / "tong-hop.xlsx"
+    nd.consolidate([campaign_folder(tmp_path)], output=consolidation, today=TODAY)
+    book = from_xlsx(consolidation)
+    nameless = write_list(tmp_path / "ds-khong-ten.xlsx", head=["STT", "Mã hộ", "Người", "Năm sinh"],
+                          rows=[[1, "H01", "Nguyễn Văn An", 1950]])
+    text = click("overlap", book, FakeAsk(files=[[nameless]]))
+    assert text == (f"Danh sách “{nameless}” không có cột họ tên mà chương trình nhận ra (trang đã xem: “DanhSach”)."
+                    " Hãy đặt tiêu đề cho cột họ tên là “Họ và tên” (hoặc “Họ và tên chủ hộ”), lưu lại rồi bấm lại"
+                    " nút “Kiểm tra trùng lặp”.")
+    assert "failed RunError list-no-name-column" in log_lines(log_dir)[-1]
+    hashed = tmp_path / "ds-bam.xlsx"
+    hash_list(write_list(tmp_path / "ds.xlsx"), secret=SECRET, output=hashed)
+    text = click("overlap", book, FakeAsk(files=[[hashed]]))
+    assert text is not None and text.startswith("“ds-bam.xlsx” là danh sách đã băm: chỉ so được khi có tệp khóa")
+    assert "Hãy bấm lại nút mà không chọn danh sách này" in text and "--map" not in text
+    for code in ("list-no-name-column", "hashed-needs-secret"):  # the command line keeps its own
+        assert "--" in RunError(code, path="ds.xlsx", sheets="“DanhSach”").message("vi")
+
+
 def test_report_from_the_active_consolidation(tmp_path: Path) -> None:
     from test_consolidate import two_communes
 
