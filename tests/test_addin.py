@@ -704,6 +704,14 @@ def test_every_button_has_a_handler_and_the_agreed_tags() -> None:
         assert callable(getattr(handlers, handler)) and icon.isalnum()
     grouped = [t for _, tags in dispatch.GROUPS for t in tags]
     assert sorted(grouped) == sorted(dispatch.TAGS) and len(grouped) == len(set(grouped))
+    # ... as the ribbon shows them (macros/customUI.xml), each group by its label
+    from xml.etree import ElementTree
+
+    ns = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}
+    ribbon = ElementTree.parse(ROOT / "macros" / "customUI.xml").getroot()
+    shown = tuple((g.get("label"), tuple(b.get("tag") for b in g.findall("ui:button", ns)))
+                  for g in ribbon.iterfind(".//ui:tab/ui:group", ns))
+    assert shown == dispatch.GROUPS
 
 
 def test_the_dispatcher_imports_nothing_heavy() -> None:

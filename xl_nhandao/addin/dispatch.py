@@ -42,7 +42,7 @@ TAGS: dict[str, tuple[str, str, str]] = {
 
 #: The ribbon's groups, in order: (label, the tags of its buttons).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Sổ của đơn vị", ("validate", "clear_marks", "assign_codes", "convert_legacy")),
+    ("Sổ đang mở", ("validate", "clear_marks", "assign_codes", "convert_legacy")),
     ("Tổng hợp và báo cáo", ("consolidate_folder", "overlap", "report")),
     ("Trợ giúp", ("about",)),
 )
