@@ -249,6 +249,13 @@ def test_the_file_readers_limits_hold_for_the_live_workbook(tmp_path: Path) -> N
         nd.validate(live.LiveWorkbook(book), today=TODAY)
     assert err.value.code == "too-many-rows"
     assert [c for c in book.app.calls if c[:2] == ("get value", "DiaChi")] == []  # refused before reading
+    assert "(ô T700000)" in err.value.message("vi")  # the used range's last cell: where Ctrl+End goes
+    book.sheets["DiaChi"].used = (1, 1, 100_000, 300)
+    with pytest.raises(RunError) as err:
+        nd.validate(live.LiveWorkbook(book), today=TODAY)
+    assert err.value.code == "stray-cells" and "ô KN100000" in err.value.message("vi")
+    assert "A1:KN100000" in err.value.message("vi")
+    assert [c for c in book.app.calls if c[:2] == ("get value", "DiaChi")] == []
 
 
 def test_unsaved_edits_are_what_is_checked(tmp_path: Path) -> None:
@@ -559,6 +566,33 @@ def test_overlap_of_the_active_workbook_against_chosen_lists(tmp_path: Path) -> 
     assert "Trùng" in [again.cell(r, col).value for r in range(2, again.max_row + 1)]
 
 
+def test_an_unusable_list_is_told_in_the_ribbons_words(tmp_path: Path, log_dir: Path) -> None:
+    """A list without a name column, or a hashed list (which needs the key file): the
+    message says what the clerk can do in Excel, not which command-line option to type."""
+    from test_overlap import campaign_folder
+    from test_overlap_hashing import SECRET, write_list
+
+    from xl_nhandao.overlap.hashing import hash_list
+
+    consolidation = tmp_path / "tong-hop.xlsx"
+    nd.consolidate([campaign_folder(tmp_path)], output=consolidation, today=TODAY)
+    book = from_xlsx(consolidation)
+    nameless = write_list(tmp_path / "ds-khong-ten.xlsx", head=["STT", "Mã hộ", "Người", "Năm sinh"],
+                          rows=[[1, "H01", "Nguyễn Văn An", 1950]])
+    text = click("overlap", book, FakeAsk(files=[[nameless]]))
+    assert text == (f"Danh sách “{nameless}” không có cột họ tên mà chương trình nhận ra (trang đã xem: “DanhSach”)."
+                    " Hãy đặt tiêu đề cho cột họ tên là “Họ và tên” (hoặc “Họ và tên chủ hộ”), lưu lại rồi bấm lại"
+                    " nút “Kiểm tra trùng lặp”.")
+    assert "failed RunError list-no-name-column" in log_lines(log_dir)[-1]
+    hashed = tmp_path / "ds-bam.xlsx"
+    hash_list(write_list(tmp_path / "ds.xlsx"), secret=SECRET, output=hashed)
+    text = click("overlap", book, FakeAsk(files=[[hashed]]))
+    assert text is not None and text.startswith("“ds-bam.xlsx” là danh sách đã băm: chỉ so được khi có tệp khóa")
+    assert "Hãy bấm lại nút mà không chọn danh sách này" in text and "--map" not in text
+    for code in ("list-no-name-column", "hashed-needs-secret"):  # the command line keeps its own
+        assert "--" in RunError(code, path="ds.xlsx", sheets="“DanhSach”").message("vi")
+
+
 def test_report_from_the_active_consolidation(tmp_path: Path) -> None:
     from test_consolidate import two_communes
 
@@ -670,6 +704,14 @@ def test_every_button_has_a_handler_and_the_agreed_tags() -> None:
         assert callable(getattr(handlers, handler)) and icon.isalnum()
     grouped = [t for _, tags in dispatch.GROUPS for t in tags]
     assert sorted(grouped) == sorted(dispatch.TAGS) and len(grouped) == len(set(grouped))
+    # ... as the ribbon shows them (macros/customUI.xml), each group by its label
+    from xml.etree import ElementTree
+
+    ns = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}
+    ribbon = ElementTree.parse(ROOT / "macros" / "customUI.xml").getroot()
+    shown = tuple((g.get("label"), tuple(b.get("tag") for b in g.findall("ui:button", ns)))
+                  for g in ribbon.iterfind(".//ui:tab/ui:group", ns))
+    assert shown == dispatch.GROUPS
 
 
 def test_the_dispatcher_imports_nothing_heavy() -> None:
@@ -700,6 +742,34 @@ def test_a_click_reaches_the_status_bar_before_anything_heavy_is_imported(tmp_pa
                           env={**os.environ, "PYTHONPATH": str(ROOT), "XLND_LOG_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_the_template_menu_opens_no_template(tmp_path: Path) -> None:
+    """"Lập báo cáo" lists the shipped templates by their titles without opening them:
+    until a template is chosen, no openpyxl, python-docx, lxml or numpy is loaded."""
+    source = tmp_path / "tong-hop.xlsx"
+    source.write_bytes(b"x")
+    code = (
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "from fakebook import FakeBook\n"
+        f"book = FakeBook('tong-hop.xlsx', fullname={str(source)!r})\n"
+        "seen = []\n"
+        "class Ask:\n"
+        "    def choose(self, title, prompt, options):\n"
+        "        seen.append(list(options))\n"
+        "        seen.append(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pandas', 'numpy', 'openpyxl', 'docx', 'lxml', 'xlwings'}))\n"
+        "        return None\n"
+        "import xl_nhandao.addin.dispatch as d\n"
+        "d.main('report', book=book, ask=Ask())\n"
+        "print(json.dumps(seen))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "XLND_LOG_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    options, heavy = json.loads(done.stdout)
+    assert options == [str(t["title"]) for t in nd.templates()] + ["Tệp mẫu khác (chọn tệp)…"]
+    assert heavy == []
 
 
 # -- small parts --------------------------------------------------------------------------------------

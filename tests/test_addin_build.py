@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import os
 import random
 import re
 import shutil
@@ -608,3 +609,18 @@ def test_the_default_install_here_is_refused() -> None:
     with pytest.raises(UsageError) as err:
         install.install()
     assert err.value.code == "addin-platform"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_built_add_in_is_readable_as_any_new_file(tmp_path: Path) -> None:
+    """The temporary file the add-in is written through is private (0600); the add-in
+    gets the mode of the file it replaces, else the mode any new file gets."""
+    mask = os.umask(0o022)
+    try:
+        out = build.build(tmp_path / "xl_nhandao.xlam")
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o640)
+        build.build(out)
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)

@@ -4,6 +4,7 @@ results give pandas frames and save themselves."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,13 @@ def test_consolidate_with_output_checks_it_before_reading(tmp_path: Path) -> Non
     assert caught.value.code == "output-exists" and mine.read_bytes() == before
     res = nd.consolidate(folder, output=mine, force=True, today=TODAY)
     assert res.totals["dia_chi_co_ho_so"] == 6 and mine.read_bytes() != before
+
+
+def test_templates_without_fields_are_listed_without_opening_them() -> None:
+    code = ("import sys, json, xl_nhandao as nd; t = nd.templates(fields=False); "
+            f"print(json.dumps([t, [m for m in {(*HEAVY, 'docx', 'lxml')!r} if m in sys.modules]]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    light, heavy = json.loads(out)
+    assert heavy == []
+    assert light == [{k: v for k, v in t.items() if k != "fields"} for t in nd.templates()]
+    assert light and all(set(t) == {"name", "title", "file"} for t in light)

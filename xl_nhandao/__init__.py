@@ -93,13 +93,8 @@ def validate(path: StrPath | WorkbookSource, *, annotate: StrPath | None = None,
         return validate_source(path, today)
     if annotate is None:
         return validate_file(Path(path), today)
-    from .workbook.annotate import COMMAND, annotate_file
-    from .workbook.output import check_output
-
-    src, out = Path(path), Path(annotate)
-    check_output(out, [src], force=force, command=COMMAND)
-    report = validate_file(src, today)
-    report.notices = annotate_file(src, report.issues, out, lang, force=force)
+    report, notices = _annotate(Path(path), Path(annotate), None, lang, force, today)
+    report.notices = notices
     return report
 
 
@@ -109,14 +104,22 @@ def annotate(path: StrPath, output: StrPath, *, report: Report | None = None, la
     sheet (``validate --annotate``); returns notices about features the copy cannot keep."""
     from pathlib import Path
 
+    return _annotate(Path(path), Path(output), report, lang, force, today)[1]
+
+
+def _annotate(src: Path, out: Path, report: Report | None, lang: Lang, force: bool,
+              today: date | None) -> tuple[Report, list[str]]:
+    """The marked copy of ``src`` written to ``out`` (``report``: ``src`` checked, when
+    not given), the output checked before anything is read; the report and the notices
+    about what the copy cannot keep."""
+    from .validate import validate_file
     from .workbook.annotate import COMMAND, annotate_file
     from .workbook.output import check_output
 
-    src, out = Path(path), Path(output)
     check_output(out, [src], force=force, command=COMMAND)  # before validating, not after
     if report is None:
-        report = validate(src, today=today)
-    return annotate_file(src, report.issues, out, lang, force=force)
+        report = validate_file(src, today)
+    return report, annotate_file(src, report.issues, out, lang, force=force)
 
 
 def consolidate(inputs: StrPath | Iterable[StrPath], *, period: str | None = None, expect: str | None = None,
@@ -286,9 +289,14 @@ def _style(style: str) -> str:
     return style
 
 
-def templates() -> list[dict[str, object]]:
+def templates(*, fields: bool = True) -> list[dict[str, object]]:
     """The shipped templates (SPEC §5.5): each with its ``name``, ``title``, ``file`` (copy
-    it to redesign it) and the ``fields`` it uses, each with its description."""
+    it to redesign it) and the ``fields`` it uses, each with its description. With
+    ``fields=False``, without ``fields``: the templates are not opened (fast)."""
+    if not fields:
+        from .report.run import shipped_templates
+
+        return shipped_templates()
     from .report.run import template_list
 
     return template_list()

@@ -347,6 +347,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Hộp chọn tệp và thư mục chỉ có trong Excel trên Windows hoặc macOS.",
         "File and folder dialogs exist only in Excel on Windows or macOS.",
     ),
+    # what the ribbon says instead of a message that names command-line options (addin/dispatch.py)
+    "addin-list-no-name-column": (
+        "Danh sách “{path}” không có cột họ tên mà chương trình nhận ra (trang đã xem: {sheets}). Hãy đặt tiêu đề cho cột họ tên là “Họ và tên” (hoặc “Họ và tên chủ hộ”), lưu lại rồi bấm lại nút “{button}”.",
+        "The list “{path}” has no name column the program recognises (sheets looked at: {sheets}). Give the name column the heading “Họ và tên” (or “Họ và tên chủ hộ”), save it and click “{button}” again.",
+    ),
+    "addin-hashed-needs-secret": (
+        "“{path}” là danh sách đã băm: chỉ so được khi có tệp khóa đã dùng lúc băm, mà nút “{button}” không dùng tệp khóa. Hãy bấm lại nút mà không chọn danh sách này; để so nó, dùng lệnh xl-nhandao overlap với --salt-file trên máy có tệp khóa.",
+        "“{path}” is a hashed list: it can be compared only with the key file it was hashed with, and “{button}” uses no key file. Click the button again without choosing this list; to compare it, use the command xl-nhandao overlap with --salt-file on the computer that has the key file.",
+    ),
     "internal": (
         "Lỗi nội bộ ({detail}). Dữ liệu của bạn không bị thay đổi. Hãy gửi lệnh đã chạy (không kèm tệp dữ liệu) cho nhóm phát triển.",
         "Internal error ({detail}). Your data was not changed. Please report the command you ran (without the data file).",

@@ -46,14 +46,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import accumulate
 
-from ..errors import RunError
 from ..vn.text import legacy_font_encoding
-from ..workbook.source import SheetData, clip_merges
 
-#: The file reader's limits (``workbook/guard.py``): a sheet past this row is refused.
-MAX_ROWS = 600_000
-#: … and a sheet whose grid from A1 holds more cells than this.
-MAX_CELLS = 20_000_000
+# The file reader's limits (``workbook/guard.py``), which the live workbook keeps:
+from ..workbook.source import MAX_CELLS as MAX_CELLS
+from ..workbook.source import MAX_ROWS as MAX_ROWS
+from ..workbook.source import Extent, SheetData, a1_ref, check_extent, clip_merges
+
 #: A used range up to this many cells is read in one call; a larger one in blocks.
 ONE_CALL_CELLS = 1_000_000
 #: Cells per call when a large used range is read in blocks.
@@ -67,17 +66,9 @@ Box = tuple[int, int, int, int]  # 1-based, inclusive: first row, first column, 
 
 
 # -- A1 references --------------------------------------------------------------------------
-def col_letters(col: int) -> str:
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def a1(row: int, col: int) -> str:
     """1-based row and column → ``D7``."""
-    return f"{col_letters(col)}{row}"
+    return a1_ref(col, row)
 
 
 def box_address(box: Box) -> str:
@@ -216,12 +207,10 @@ class LiveWorkbook:
         r0, c0 = int(used.row), int(used.column)
         n_rows, n_cols = (int(x) for x in used.shape)
         last_row, last_col = r0 + n_rows - 1, c0 + n_cols - 1
-        if last_row > MAX_ROWS:
-            raise RunError("too-many-rows", path=self.label, sheet=name, rows=last_row, limit=MAX_ROWS,
-                           cell=a1(last_row, c0))
-        if last_row * last_col > MAX_CELLS:
-            raise RunError("stray-cells", path=self.label, sheet=name, cell=a1(last_row, last_col),
-                           corner=a1(last_row, last_col), limit=MAX_CELLS)
+        # The file reader's limits, refused before reading; the cell named is the used
+        # range's last, where Ctrl+End goes (the message says to look there).
+        corner = a1(last_row, last_col)
+        check_extent(Extent(last_row, last_col, corner, corner), self.label, name)
         if n_rows * n_cols <= ONE_CALL_CELLS:
             raw = grid_of(used.options(ndim=2).value)
         else:

@@ -28,7 +28,6 @@ The build is deterministic: the same sources give the same bytes.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import io
@@ -99,11 +98,6 @@ class Vendored:
             if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                 raise RunError("addin-sources", detail=f"macros/xlwings/{ours} (SHA-256)",
                                detail_en=f"macros/xlwings/{ours} (SHA-256)")
-
-
-def record_digest(hex_digest: str) -> str:
-    """A hex SHA-256 as a wheel's ``RECORD`` writes it (``sha256=`` urlsafe base64)."""
-    return "sha256=" + base64.urlsafe_b64encode(bytes.fromhex(hex_digest)).rstrip(b"=").decode("ascii")
 
 
 def xlwings_version() -> str:
@@ -685,11 +679,15 @@ def is_addin(path: str | os.PathLike[str]) -> bool:
 
 def write_addin(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file beside it, so a failure leaves
-    the old file as it was."""
+    the old file as it was; the file gets the mode of the one it replaces, else the mode
+    any new file gets (not the 0600 of the temporary file). (The add-in's build stands
+    apart from the workbook outputs: this is :func:`~xl_nhandao.workbook.output.write_atomic`
+    for bytes.)"""
     fd, tmp = tempfile.mkstemp(prefix=".xl_nhandao-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -697,19 +695,30 @@ def write_addin(path: Path, data: bytes) -> None:
         raise
 
 
+def _file_mode(path: Path) -> int:
+    """The mode of the file being replaced, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def build(output: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Build the add-in into ``output`` (an ``.xlam``) and return its path. An existing
     file is replaced only if it is an add-in built here, or with ``force``.
 
-    Raises :class:`~xl_nhandao.errors.OutputError` when it cannot be written there."""
+    Raises :class:`~xl_nhandao.errors.OutputError` when it cannot be written there (the
+    checks and messages of :func:`~xl_nhandao.workbook.output.check_output`)."""
     path = Path(output)
     if path.suffix.lower() != ".xlam":
         raise RunError("output-suffix", path=str(path), suffix=".xlam")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RunError("output-folder-missing", folder=str(folder), path=str(path))
     if path.is_dir():
-        raise RunError("output-unwritable", path=str(path), detail="đó là một thư mục", detail_en="it is a folder")
+        raise RunError("output-unwritable", path=str(path), detail="là thư mục", detail_en="it is a folder")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RunError("output-folder-missing", path=str(path), folder=str(folder))
     if path.exists() and not force and not is_addin(path):
         raise RunError("output-exists", path=str(path))
     data = addin_bytes()

@@ -42,10 +42,17 @@ TAGS: dict[str, tuple[str, str, str]] = {
 
 #: The ribbon's groups, in order: (label, the tags of its buttons).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Sổ của đơn vị", ("validate", "clear_marks", "assign_codes", "convert_legacy")),
+    ("Sổ đang mở", ("validate", "clear_marks", "assign_codes", "convert_legacy")),
     ("Tổng hợp và báo cáo", ("consolidate_folder", "overlap", "report")),
     ("Trợ giúp", ("about",)),
 )
+
+#: Failures whose message tells what to type on the command line, and what the ribbon
+#: says instead (the clerk clicks buttons): ``button`` is added to their parameters.
+ADDIN_WORDING = {
+    "list-no-name-column": "addin-list-no-name-column",
+    "hashed-needs-secret": "addin-hashed-needs-secret",
+}
 
 
 class _Discard:
@@ -121,7 +128,7 @@ def _click(tag: str, entry: tuple[str, str, str] | None, button: str, app: objec
             outcome += " " + " ".join(click.notes)
     except RunError as exc:
         outcome = _failure(exc)
-        _tell(screen, exc.message("vi"))
+        _tell(screen, _for_the_ribbon(exc, button).message("vi"))
     except BaseException as exc:
         outcome = _failure(exc)
         _tell(screen, RunError("addin-failed", button=button, log=str(_log_file())).message("vi"))
@@ -129,6 +136,12 @@ def _click(tag: str, entry: tuple[str, str, str] | None, button: str, app: objec
         outcome += f" first_update={screen.first_update - started:.3f}"
     screen.outcome = outcome  # type: ignore[attr-defined]
     return screen
+
+
+def _for_the_ribbon(exc: RunError, button: str) -> RunError:
+    """``exc``, or (:data:`ADDIN_WORDING`) the same failure as the ribbon words it."""
+    code = ADDIN_WORDING.get(exc.code)
+    return exc if code is None else type(exc)(code, **{**exc.params, "button": button})
 
 
 def _excel(book: object | None) -> tuple[object, object | None]:

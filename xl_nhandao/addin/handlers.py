@@ -329,7 +329,7 @@ def report(click: Click) -> None:
     """Lập báo cáo: pick a template, fill it from the active consolidation, open it."""
     source = click.book_file(required=True)
     assert source is not None
-    shipped = nd.templates()
+    shipped = nd.templates(fields=False)  # names and titles: no template is opened
     options = [str(t["title"]) for t in shipped] + ["Tệp mẫu khác (chọn tệp)…"]
     choice = click.ask.choose(click.button, "Chọn mẫu báo cáo (gõ số rồi bấm OK):", options)
     if choice is None:

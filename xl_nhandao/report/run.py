@@ -109,11 +109,15 @@ def fields_of(template: Path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def shipped_templates() -> list[dict[str, object]]:
+    """The shipped templates' ``name``, ``title`` and ``file``, without opening them."""
+    return [{"name": p.stem, "title": TITLES.get(p.stem, p.stem), "file": str(p)} for p in shipped()]
+
+
 def template_list() -> list[dict[str, object]]:
     docs = {d["name"]: d for d in catalogue()}
-    return [{"name": p.stem, "title": TITLES.get(p.stem, p.stem), "file": str(p),
-             "fields": [docs.get(n, {"name": n, "description": "", "description_en": "", "kind": "text"})
-                        for n in fields_of(p)]} for p in shipped()]
+    return [{**t, "fields": [docs.get(n, {"name": n, "description": "", "description_en": "", "kind": "text"})
+                             for n in fields_of(Path(str(t["file"])))]} for t in shipped_templates()]
 
 
 @dataclass

@@ -28,6 +28,10 @@ from xml.etree import ElementTree
 
 from ..errors import RunError
 from ..vn.text import legacy_font_encoding
+
+# The limits, for sheets read elsewhere (the add-in's live workbook):
+from .guard import MAX_CELLS as MAX_CELLS
+from .guard import MAX_ROWS as MAX_ROWS
 from .guard import (
     NOT_SHEETS,
     NS,
